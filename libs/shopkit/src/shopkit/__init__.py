@@ -1,0 +1,1 @@
+"""shopkit: the parts every shopstack service shares."""

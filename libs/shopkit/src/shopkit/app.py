@@ -1,0 +1,43 @@
+"""The app factory every service is built with."""
+
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
+from importlib.metadata import version as package_version
+from typing import Any, Protocol
+
+from fastapi import APIRouter, FastAPI
+
+from shopkit import actuator
+from shopkit.errors import install_problem_handlers
+from shopkit.metrics import RequestObservabilityMiddleware, ServiceMetrics
+from shopkit.settings import ServiceSettings
+
+
+class Lifespan(Protocol):
+    def __call__(self, app: FastAPI) -> AbstractAsyncContextManager[Any]: ...
+
+
+def create_app(
+    *,
+    service: str,
+    distribution: str,
+    settings: ServiceSettings,
+    routers: Iterable[APIRouter],
+    lifespan: Lifespan,
+) -> FastAPI:
+    """A FastAPI app with problem+json errors, request metrics, access logs and actuator.
+
+    `lifespan` opens the service's resources and registers their health checks on
+    ``app.state.health_checks``.
+    """
+    version = package_version(distribution)
+    app = FastAPI(title=f"shopstack {service} service", version=version, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.health_checks = []
+    app.state.metrics = ServiceMetrics(service=service, version=version, commit=settings.git_commit)
+    install_problem_handlers(app)
+    app.add_middleware(RequestObservabilityMiddleware, metrics=app.state.metrics)
+    app.include_router(actuator.router)
+    for router in routers:
+        app.include_router(router)
+    return app

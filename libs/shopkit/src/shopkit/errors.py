@@ -1,0 +1,136 @@
+"""RFC 9457 problem details: every 4xx/5xx answer is ``application/problem+json``."""
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:shopstack:problem:"
+
+logger = logging.getLogger(__name__)
+
+
+class Problem(Exception):  # noqa: N818 -- RFC 9457 calls it a problem
+    """A failure the API answers with a problem+json body.
+
+    `slug` names the problem type (``duplicate-sku``); `extensions` become extra members.
+    """
+
+    def __init__(self, status: int, slug: str, title: str, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+        self.extensions = extensions
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    type_: str = "about:blank",
+    headers: Mapping[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    """Build the problem+json response for `request`."""
+    body = {
+        "type": type_,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **extensions,
+    }
+    return Response(
+        orjson.dumps(body, default=str),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    """("body", "items", 0, "price") -> "items[0].price"."""
+    path = ""
+    for part in loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return problem_response(
+        request,
+        exc.status,
+        exc.title,
+        exc.detail,
+        PROBLEM_TYPE_PREFIX + exc.slug,
+        **exc.extensions,
+    )
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    raw_errors = exc.errors()
+    if any(error["type"] == "json_invalid" for error in raw_errors):
+        return problem_response(
+            request,
+            400,
+            "Malformed JSON",
+            "The request body is not valid JSON.",
+            PROBLEM_TYPE_PREFIX + "malformed-json",
+        )
+    errors = [
+        {
+            "field": _field_path(error["loc"]) or error["loc"][0],
+            "location": error["loc"][0],
+            "message": error["msg"],
+            "type": error["type"],
+        }
+        for error in raw_errors
+    ]
+    fields = ", ".join(sorted({e["field"] for e in errors}))
+    return problem_response(
+        request,
+        422,
+        "Invalid request",
+        f"Invalid value for: {fields}.",
+        PROBLEM_TYPE_PREFIX + "validation-error",
+        errors=errors,
+    )
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    phrase = HTTPStatus(exc.status_code).phrase
+    detail = (
+        exc.detail if exc.detail != phrase else f"{request.method} {request.url.path}: {phrase}."
+    )
+    return problem_response(request, exc.status_code, phrase, str(detail), headers=exc.headers)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error", extra={"path": request.url.path})
+    return problem_response(
+        request, 500, "Internal Server Error", "The server failed to handle this request."
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Make every error the app can raise answer problem+json."""
+    app.add_exception_handler(Problem, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,81 @@
+"""SQL plumbing shared by the services with a relational store: engines and Alembic."""
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import Connection, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+logger = logging.getLogger(__name__)
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """An async engine tuned for the backend the URL names.
+
+    SQLite (the embedded default) gets its file's folder created, WAL and a busy
+    timeout, so concurrent requests wait for the write lock instead of failing.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        return engine
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
+    )
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Round-trip to the database; raises when it is unreachable."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+def _alembic_config(script_location: Path, version_table: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.attributes["version_table"] = version_table
+    return config
+
+
+async def upgrade_schema(engine: AsyncEngine, script_location: Path, version_table: str) -> None:
+    """Apply every Alembic migration in `script_location` up to head."""
+
+    def upgrade(connection: Connection) -> None:
+        config = _alembic_config(script_location, version_table)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade)
+    logger.info("schema at head", extra={"migrations": script_location.name})
+
+
+def run_alembic_env() -> None:
+    """The body of every service's ``migrations/env.py``.
+
+    Migrations run on the connection `upgrade_schema` hands over, so the async
+    engine, its URL and its driver are the service's own.
+    """
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("run migrations through shopkit.sql.upgrade_schema")
+    context.configure(
+        connection=connection, version_table=context.config.attributes["version_table"]
+    )
+    with context.begin_transaction():
+        context.run_migrations()

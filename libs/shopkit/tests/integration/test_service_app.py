@@ -1,0 +1,176 @@
+"""The app factory's shared behaviour, over real HTTP: actuator, metrics, problem+json."""
+
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+import pytest
+from fastapi import APIRouter, FastAPI
+from prometheus_client.parser import text_string_to_metric_families
+
+from shopkit.app import create_app
+from shopkit.health import HealthCheck
+from shopkit.settings import ServiceSettings
+from testkit.http import assert_problem
+from testkit.live_server import serve_in_thread
+
+router = APIRouter()
+
+
+@router.get("/items/{item_id}")
+async def get_item(item_id: int) -> dict[str, int]:
+    return {"id": item_id}
+
+
+@router.get("/boom")
+async def boom() -> None:
+    raise RuntimeError("secret internal detail")
+
+
+class Database:
+    """Stands in for a database the test can switch off."""
+
+    reachable = True
+
+    async def ping(self) -> None:
+        if not self.reachable:
+            raise ConnectionError("database unreachable")
+
+
+database = Database()
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.health_checks = [HealthCheck("db", database.ping)]
+    yield
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    settings = ServiceSettings(GIT_COMMIT="abc1234")
+    app = create_app(
+        service="demo",
+        distribution="shopkit",
+        settings=settings,
+        routers=[router],
+        lifespan=lifespan,
+    )
+    with serve_in_thread(app) as url:
+        yield url
+
+
+@pytest.fixture
+async def http(base_url: str) -> AsyncIterator[aiohttp.ClientSession]:
+    database.reachable = True
+    async with aiohttp.ClientSession(base_url=base_url) as session:
+        yield session
+
+
+async def scrape(
+    http: aiohttp.ClientSession,
+) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    async with http.get("/actuator/prometheus") as response:
+        assert response.status == 200
+        text = await response.text()
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def request_count(
+    samples: dict[tuple[str, frozenset[tuple[str, str]]], float], **labels: str
+) -> float:
+    return sum(
+        value
+        for (name, sample_labels), value in samples.items()
+        if name == "http_server_requests_seconds_count" and set(labels.items()) <= sample_labels
+    )
+
+
+async def test_health_is_up_with_each_component_when_the_database_answers(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with http.get("/actuator/health") as response:
+        assert response.status == 200
+        assert await response.json() == {"status": "UP", "components": {"db": {"status": "UP"}}}
+
+
+async def test_health_and_readiness_are_down_but_liveness_up_when_the_database_is_not(
+    http: aiohttp.ClientSession,
+) -> None:
+    database.reachable = False
+
+    for path in ("/actuator/health", "/actuator/health/readiness"):
+        async with http.get(path) as response:
+            assert response.status == 503
+            assert await response.json() == {
+                "status": "DOWN",
+                "components": {"db": {"status": "DOWN"}},
+            }
+    async with http.get("/actuator/health/liveness") as response:
+        assert response.status == 200
+        assert await response.json() == {"status": "UP"}
+
+    samples = await scrape(http)
+    assert samples[("db_up", frozenset({("component", "db")}))] == 0
+
+
+async def test_info_names_the_build_and_commit(http: aiohttp.ClientSession) -> None:
+    async with http.get("/actuator/info") as response:
+        body = await response.json()
+    assert body["build"]["name"] == "demo"
+    assert body["git"] == {"commit": {"id": "abc1234"}}
+
+
+async def test_requests_are_counted_by_route_template_status_and_outcome(
+    http: aiohttp.ClientSession,
+) -> None:
+    before = await scrape(http)
+    for item in range(3):
+        async with http.get(f"/items/{item}") as response:
+            assert response.status == 200
+    async with http.get("/items/not-a-number") as response:
+        assert response.status == 422
+
+    after = await scrape(http)
+
+    ok = {"uri": "/items/{item_id}", "status": "200", "outcome": "SUCCESS", "method": "GET"}
+    bad = {"uri": "/items/{item_id}", "status": "422", "outcome": "CLIENT_ERROR"}
+    assert request_count(after, **ok) - request_count(before, **ok) == 3
+    assert request_count(after, **bad) - request_count(before, **bad) == 1
+
+
+async def test_unmatched_paths_collapse_into_one_uri_label(http: aiohttp.ClientSession) -> None:
+    for _ in range(50):
+        async with http.get(f"/scan/{secrets.token_hex(8)}") as response:
+            await assert_problem(response, 404)
+
+    samples = await scrape(http)
+
+    uris = {dict(labels)["uri"] for name, labels in samples if name.startswith("http_server")}
+    assert not any(uri.startswith("/scan") for uri in uris)
+    assert request_count(samples, uri="UNKNOWN", status="404") >= 50
+
+
+async def test_an_unexpected_error_is_a_500_problem_without_internal_details(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with http.get("/boom") as response:
+        body = await assert_problem(response, 500)
+    assert "secret" not in str(body)
+
+    samples = await scrape(http)
+    assert request_count(samples, uri="/boom", status="500", exception="RuntimeError") == 1
+
+
+async def test_metrics_are_served_as_openmetrics_when_the_scraper_asks(
+    http: aiohttp.ClientSession,
+) -> None:
+    headers = {"accept": "application/openmetrics-text; version=1.0.0"}
+    async with http.get("/actuator/prometheus", headers=headers) as response:
+        assert response.content_type == "application/openmetrics-text"
+        assert (await response.text()).rstrip().endswith("# EOF")

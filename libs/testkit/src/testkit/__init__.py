@@ -1,0 +1,1 @@
+"""Pytest fixtures shared by shopstack's test suites."""

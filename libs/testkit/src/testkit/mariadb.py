@@ -1,0 +1,56 @@
+"""Real MariaDB databases, made and dropped per test run."""
+
+import asyncio
+import os
+import secrets
+from collections.abc import Callable, Iterator
+
+import asyncmy
+import pytest
+
+from testkit.availability import require
+
+HOST = os.environ.get("MARIADB_HOST", "127.0.0.1")
+PORT = int(os.environ.get("MARIADB_PORT", "3306"))
+USER = os.environ.get("MARIADB_USER", "root")
+PASSWORD = os.environ.get("MARIADB_PASSWORD", "")
+
+
+async def _execute(sql: str) -> None:
+    connection = await asyncmy.connect(
+        host=HOST, port=PORT, user=USER, password=PASSWORD, connect_timeout=3
+    )
+    try:
+        async with connection.cursor() as cursor:
+            await cursor.execute(sql)
+    finally:
+        connection.close()
+
+
+def _reachable() -> bool:
+    try:
+        asyncio.run(_execute("SELECT 1"))
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def mariadb_database_factory() -> Iterator[Callable[[str], str]]:
+    """Makes a fresh database on the real MariaDB and returns its SQLAlchemy URL.
+
+    Every database made is dropped when the test session ends.
+    """
+    require(_reachable(), f"MariaDB is not reachable on {HOST}:{PORT}")
+    made: list[str] = []
+
+    def make_database(purpose: str) -> str:
+        name = f"shopstack_test_{purpose}_{secrets.token_hex(4)}"
+        asyncio.run(_execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+        made.append(name)
+        credentials = f"{USER}:{PASSWORD}" if PASSWORD else USER
+        return f"mysql+asyncmy://{credentials}@{HOST}:{PORT}/{name}?charset=utf8mb4"
+
+    yield make_database
+    for name in made:
+        asyncio.run(_execute(f"DROP DATABASE IF EXISTS `{name}`"))

@@ -1,0 +1,6 @@
+"""The pytest plugin every shopstack suite loads (see the root conftest.py)."""
+
+from testkit.mariadb import mariadb_database_factory
+from testkit.mongo import mongo_wire_server
+
+__all__ = ["mariadb_database_factory", "mongo_wire_server"]

@@ -1,0 +1,59 @@
+"""Stock in a relational database: SQLite embedded, MySQL/MariaDB in production."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import CheckConstraint, Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy.dialects import mysql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.dml import Insert
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+VERSION_TABLE = "alembic_version_inventory"
+
+metadata = MetaData()
+# SKU codes are case-sensitive everywhere: MySQL's default collation is not.
+SkuColumnType = String(64).with_variant(
+    mysql.VARCHAR(64, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
+)
+inventory = Table(
+    "inventory",
+    metadata,
+    Column("sku_code", SkuColumnType, primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    CheckConstraint("quantity >= 0", name="ck_inventory_quantity_not_negative"),
+)
+
+
+def _upsert_quantity(dialect: str, sku_code: str, quantity: int) -> Insert:
+    values = {"sku_code": sku_code, "quantity": quantity}
+    if dialect == "sqlite":
+        sqlite_insert = sqlite.insert(inventory).values(values)
+        return sqlite_insert.on_conflict_do_update(
+            index_elements=[inventory.c.sku_code], set_={"quantity": quantity}
+        )
+    if dialect in ("mysql", "mariadb"):
+        return mysql.insert(inventory).values(values).on_duplicate_key_update(quantity=quantity)
+    raise ValueError(f"unsupported SQL dialect for the inventory: {dialect}")
+
+
+class SqlStockRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def quantities(self, sku_codes: Sequence[str]) -> dict[str, int]:
+        query = select(inventory.c.sku_code, inventory.c.quantity).where(
+            inventory.c.sku_code.in_(list(sku_codes))
+        )
+        async with self._engine.connect() as connection:
+            return {row.sku_code: row.quantity for row in await connection.execute(query)}
+
+    async def set_quantity(self, sku_code: str, quantity: int) -> None:
+        statement = _upsert_quantity(self._engine.dialect.name, sku_code, quantity)
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
+
+    async def count(self) -> int:
+        async with self._engine.connect() as connection:
+            total = await connection.scalar(select(func.count()).select_from(inventory))
+        return int(total or 0)

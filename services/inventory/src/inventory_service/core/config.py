@@ -1,0 +1,16 @@
+"""Inventory service settings, read from ``INVENTORY_*`` environment variables."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shopkit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="INVENTORY_")
+
+    port: int = 8081
+    # sqlite+aiosqlite://… (embedded default) or mysql+asyncmy://… (production).
+    database_url: str = "sqlite+aiosqlite:///.data/inventory.db"
+    # Off when a separate step (`python -m inventory_service migrate`) owns the schema.
+    migrate_on_start: bool = True
+    demo_data: bool = False

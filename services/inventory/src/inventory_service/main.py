@@ -1,0 +1,56 @@
+"""The inventory service's app: routes, store and lifecycle."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+
+from fastapi import FastAPI
+
+from inventory_service.adapters.sql import MIGRATIONS, VERSION_TABLE, SqlStockRepository
+from inventory_service.api.routes import router
+from inventory_service.core.config import Settings
+from inventory_service.demo import seed_demo_stock
+from shopkit.app import create_app as create_service_app
+from shopkit.health import HealthCheck
+from shopkit.sql import create_engine, ping, upgrade_schema
+
+logger = logging.getLogger(__name__)
+
+
+async def migrate(settings: Settings) -> None:
+    """Bring the inventory schema to head, then close the connection."""
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_schema(engine, MIGRATIONS, VERSION_TABLE)
+    finally:
+        await engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The inventory service app, on the database `settings.database_url` names."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        try:
+            if settings.migrate_on_start:
+                await upgrade_schema(engine, MIGRATIONS, VERSION_TABLE)
+            stock = SqlStockRepository(engine)
+            app.state.stock = stock
+            app.state.health_checks = [HealthCheck("db", partial(ping, engine))]
+            if settings.demo_data:
+                added = await seed_demo_stock(stock)
+                logger.info("demo stock seeded", extra={"skus_added": added})
+            yield
+        finally:
+            await engine.dispose()
+
+    return create_service_app(
+        service="inventory",
+        distribution="inventory-service",
+        settings=settings,
+        routers=[router],
+        lifespan=lifespan,
+    )

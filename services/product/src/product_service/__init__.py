@@ -1,0 +1,1 @@
+"""shopstack product catalog service."""

@@ -1,0 +1,108 @@
+"""The catalog in a relational database: SQLite embedded, MySQL/MariaDB in production."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    MetaData,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.dialects import mysql
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from product_service.domain import DuplicateSkuError, Product, from_minor_units, to_minor_units
+from shopkit.sql import create_engine, ping, upgrade_schema
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+metadata = MetaData()
+# SKU codes are case-sensitive everywhere: MySQL's default collation is not.
+SkuColumnType = String(64).with_variant(
+    mysql.VARCHAR(64, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
+)
+products = Table(
+    "products",
+    metadata,
+    Column("id", String(24), primary_key=True),
+    Column("sku_code", SkuColumnType, nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("description", String(2000), nullable=False),
+    Column("price_minor", BigInteger, nullable=False),
+)
+
+
+def _to_product(row: Row[tuple[str, str, str, str, int]]) -> Product:
+    return Product(
+        id=row.id,
+        sku_code=row.sku_code,
+        name=row.name,
+        description=row.description,
+        price=from_minor_units(row.price_minor),
+    )
+
+
+class SqlProductRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(self, product: Product) -> None:
+        values = {
+            "id": product.id,
+            "sku_code": product.sku_code,
+            "name": product.name,
+            "description": product.description,
+            "price_minor": to_minor_units(product.price),
+        }
+        try:
+            async with self._engine.begin() as connection:
+                await connection.execute(insert(products).values(values))
+        except IntegrityError as exc:
+            raise DuplicateSkuError(product.sku_code) from exc
+
+    async def get(self, product_id: str) -> Product | None:
+        async with self._engine.connect() as connection:
+            result = await connection.execute(select(products).where(products.c.id == product_id))
+            row = result.one_or_none()
+        return None if row is None else _to_product(row)
+
+    async def find_by_skus(self, sku_codes: Sequence[str]) -> list[Product]:
+        query = select(products).where(products.c.sku_code.in_(list(sku_codes)))
+        async with self._engine.connect() as connection:
+            return [_to_product(row) for row in await connection.execute(query)]
+
+    async def list_page(self, offset: int, limit: int) -> list[Product]:
+        query = select(products).order_by(products.c.sku_code).offset(offset).limit(limit)
+        async with self._engine.connect() as connection:
+            return [_to_product(row) for row in await connection.execute(query)]
+
+    async def count(self) -> int:
+        async with self._engine.connect() as connection:
+            total = await connection.scalar(select(func.count()).select_from(products))
+        return int(total or 0)
+
+
+@asynccontextmanager
+async def open_sql_store(
+    url: str,
+) -> AsyncIterator[tuple[SqlProductRepository, Callable[[], Awaitable[object]]]]:
+    """A repository on the database the URL names, its schema migrated to head."""
+    engine = create_engine(url)
+    try:
+        await upgrade_schema(engine, MIGRATIONS, version_table="alembic_version_product")
+
+        async def ping_database() -> object:
+            await ping(engine)
+            return None
+
+        yield SqlProductRepository(engine), ping_database
+    finally:
+        await engine.dispose()

@@ -1,0 +1,54 @@
+"""The product API's request and response bodies (the reference system's JSON shape)."""
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic.alias_generators import to_camel
+
+from product_service.domain import Product
+from shopkit.skus import SkuCode
+
+
+def _json_number(value: object) -> object:
+    # Requests parse fractions as Decimal; a string or a boolean is the wrong type.
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError("must be a JSON number")
+    return value
+
+
+Price = Annotated[
+    Decimal,
+    BeforeValidator(_json_number),
+    Field(gt=0, max_digits=12, decimal_places=2, examples=[19.99]),
+    PlainSerializer(float, return_type=float),
+]
+
+
+class ProductRequest(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=2000)
+    price: Price
+    sku_code: SkuCode
+
+
+class ProductResponse(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    id: str
+    name: str
+    description: str
+    price: Price
+    sku_code: str
+
+    @classmethod
+    def of(cls, product: Product) -> "ProductResponse":
+        return cls(
+            id=product.id,
+            name=product.name,
+            description=product.description,
+            price=product.price,
+            sku_code=product.sku_code,
+        )

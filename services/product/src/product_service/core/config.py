@@ -1,0 +1,14 @@
+"""Product service settings, read from ``PRODUCT_*`` environment variables."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shopkit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PRODUCT_")
+
+    port: int = 8080
+    # mongodb://… selects MongoDB; sqlite+aiosqlite://… or mysql+asyncmy://… the SQL store.
+    database_url: str = "sqlite+aiosqlite:///.data/product.db"
+    demo_data: bool = False

@@ -1,0 +1,37 @@
+"""Catalog use cases."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from product_service.domain import Product, ProductNotFoundError, new_product_id, to_minor_units
+from product_service.ports import ProductRepository
+
+
+async def create_product(
+    products: ProductRepository, *, sku_code: str, name: str, description: str, price: Decimal
+) -> Product:
+    """Add a product to the catalog. Its SKU must be new."""
+    to_minor_units(price)  # the price rule holds whatever the caller validated
+    product = Product(
+        id=new_product_id(), sku_code=sku_code, name=name, description=description, price=price
+    )
+    await products.add(product)
+    return product
+
+
+async def get_product(products: ProductRepository, product_id: str) -> Product:
+    product = await products.get(product_id)
+    if product is None:
+        raise ProductNotFoundError(product_id)
+    return product
+
+
+async def list_products(products: ProductRepository, *, page: int, size: int) -> list[Product]:
+    """One page of the catalog, ordered by SKU code."""
+    return await products.list_page(offset=page * size, limit=size)
+
+
+async def products_by_sku(products: ProductRepository, sku_codes: Sequence[str]) -> list[Product]:
+    """The known products among `sku_codes`, in the order asked; unknown SKUs are left out."""
+    found = {product.sku_code: product for product in await products.find_by_skus(sku_codes)}
+    return [found[code] for code in sku_codes if code in found]
