@@ -4,8 +4,6 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-CENT = Decimal("0.01")
-
 
 class DuplicateSkuError(Exception):
     def __init__(self, sku_code: str) -> None:
@@ -31,16 +29,3 @@ class Product:
 def new_product_id() -> str:
     """24 hex digits: the shape of the MongoDB ObjectIds the reference system returned."""
     return secrets.token_hex(12)
-
-
-def to_minor_units(price: Decimal) -> int:
-    """19.99 -> 1999. Stores keep integer cents, so no store can round a price."""
-    cents = price / CENT
-    if cents != cents.to_integral_value() or price <= 0:
-        raise ValueError(f"a price is positive with at most 2 decimals, not {price}")
-    return int(cents)
-
-
-def from_minor_units(cents: int) -> Decimal:
-    """1999 -> Decimal('19.99')."""
-    return (Decimal(cents) * CENT).quantize(CENT)

@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 from decimal import Decimal
 
-from product_service.domain import Product, ProductNotFoundError, new_product_id, to_minor_units
+from product_service.domain import Product, ProductNotFoundError, new_product_id
 from product_service.ports import ProductRepository
+from shopkit.money import to_minor_units
 
 
 async def create_product(

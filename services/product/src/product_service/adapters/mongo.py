@@ -8,12 +8,8 @@ from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from product_service.domain import (
-    DuplicateSkuError,
-    Product,
-    from_minor_units,
-    to_minor_units,
-)
+from product_service.domain import DuplicateSkuError, Product
+from shopkit.money import from_minor_units, to_minor_units
 
 DEFAULT_DATABASE = "shopstack_product"
 Document = dict[str, Any]

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from product_service.domain import DuplicateSkuError, Product, from_minor_units, to_minor_units
+from product_service.domain import DuplicateSkuError, Product
+from shopkit.money import from_minor_units, to_minor_units
 from shopkit.sql import create_engine, ping, upgrade_schema
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"

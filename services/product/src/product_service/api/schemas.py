@@ -1,28 +1,11 @@
 """The product API's request and response bodies (the reference system's JSON shape)."""
 
-from decimal import Decimal
-from typing import Annotated
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from product_service.domain import Product
+from shopkit.money import Price
 from shopkit.skus import SkuCode
-
-
-def _json_number(value: object) -> object:
-    # Requests parse fractions as Decimal; a string or a boolean is the wrong type.
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError("must be a JSON number")
-    return value
-
-
-Price = Annotated[
-    Decimal,
-    BeforeValidator(_json_number),
-    Field(gt=0, max_digits=12, decimal_places=2, examples=[19.99]),
-    PlainSerializer(float, return_type=float),
-]
 
 
 class ProductRequest(BaseModel):

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from product_service.domain import from_minor_units, to_minor_units
+from shopkit.money import from_minor_units, to_minor_units
 
 
 @pytest.mark.parametrize(
