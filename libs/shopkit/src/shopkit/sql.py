@@ -1,14 +1,20 @@
 """SQL plumbing shared by the services with a relational store: engines and Alembic."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +85,32 @@ def run_alembic_env() -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+# MySQL: 1213 deadlock, 1205 lock wait timeout. Both roll the transaction back and are
+# safe to run again from the start.
+_MYSQL_LOCK_CONFLICTS = frozenset({1205, 1213})
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    if not isinstance(exc, OperationalError):
+        return False
+    code = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
+    return code in _MYSQL_LOCK_CONFLICTS or "database is locked" in str(exc)
+
+
+async def retry_on_lock_conflict(
+    transaction: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """Run `transaction` again when the database aborted it for a lock conflict, so a
+    deadlock between concurrent orders never reaches a client."""
+    retrying = AsyncRetrying(
+        stop=stop_after_attempt(5),
+        wait=wait_random_exponential(multiplier=0.01, max=0.2),
+        retry=retry_if_exception(_is_lock_conflict),
+        reraise=True,
+    )
+    async for attempt in retrying:
+        with attempt:
+            return await transaction(*args, **kwargs)
+    raise AssertionError("unreachable: tenacity re-raises the last failure")

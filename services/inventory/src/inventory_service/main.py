@@ -7,7 +7,9 @@ from functools import partial
 
 from fastapi import FastAPI
 
+from inventory_service.adapters.reservations import SqlReservationRepository
 from inventory_service.adapters.sql import MIGRATIONS, VERSION_TABLE, SqlStockRepository
+from inventory_service.api import reservations
 from inventory_service.api.routes import router
 from inventory_service.core.config import Settings
 from inventory_service.demo import seed_demo_stock
@@ -39,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await upgrade_schema(engine, MIGRATIONS, VERSION_TABLE)
             stock = SqlStockRepository(engine)
             app.state.stock = stock
+            app.state.reservations = SqlReservationRepository(engine)
             app.state.health_checks = [HealthCheck("db", partial(ping, engine))]
             if settings.demo_data:
                 added = await seed_demo_stock(stock)
@@ -51,6 +54,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         service="inventory",
         distribution="inventory-service",
         settings=settings,
-        routers=[router],
+        routers=[reservations.router, router],
         lifespan=lifespan,
     )

@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from typing import Protocol
 
+from inventory_service.domain import Reservation, ReservationItem
+
 
 class StockRepository(Protocol):
     async def quantities(self, sku_codes: Sequence[str]) -> dict[str, int]:
@@ -13,3 +15,21 @@ class StockRepository(Protocol):
 
     async def count(self) -> int:
         """How many SKUs the inventory knows."""
+
+
+class ReservationRepository(Protocol):
+    async def reserve(self, order_number: str, items: Sequence[ReservationItem]) -> Reservation:
+        """Take every item's stock in one transaction, or none of it.
+
+        `items` come merged and in SKU order. The first outcome for an order number is
+        kept: a repeat returns it and takes nothing more.
+        """
+
+    async def release(self, order_number: str) -> Reservation:
+        """Give a reserved order's stock back exactly once.
+
+        Releasing an unknown order number records it as released, so a reservation that
+        arrives late for it takes nothing.
+        """
+
+    async def get(self, order_number: str) -> Reservation | None: ...

@@ -2,8 +2,14 @@
 
 from collections.abc import Sequence
 
-from inventory_service.domain import MAX_QUANTITY, StockLevel
-from inventory_service.ports import StockRepository
+from inventory_service.domain import (
+    MAX_QUANTITY,
+    Reservation,
+    ReservationItem,
+    StockLevel,
+    merge_items,
+)
+from inventory_service.ports import ReservationRepository, StockRepository
 
 
 async def check_stock(stock: StockRepository, sku_codes: Sequence[str]) -> list[StockLevel]:
@@ -18,3 +24,24 @@ async def set_stock(stock: StockRepository, sku_code: str, quantity: int) -> Sto
         raise ValueError(f"quantity must be between 0 and {MAX_QUANTITY}, not {quantity}")
     await stock.set_quantity(sku_code, quantity)
     return StockLevel(sku_code, quantity)
+
+
+async def reserve_stock(
+    reservations: ReservationRepository, order_number: str, items: Sequence[ReservationItem]
+) -> Reservation:
+    """Take the stock of every item for `order_number`, all or nothing, once."""
+    merged = merge_items(items)
+    if not merged or any(item.quantity <= 0 for item in merged):
+        raise ValueError("a reservation takes at least one unit of at least one SKU")
+    return await reservations.reserve(order_number, merged)
+
+
+async def release_stock(reservations: ReservationRepository, order_number: str) -> Reservation:
+    """Give the stock of `order_number` back, once, however often it is asked."""
+    return await reservations.release(order_number)
+
+
+async def find_reservation(
+    reservations: ReservationRepository, order_number: str
+) -> Reservation | None:
+    return await reservations.get(order_number)

@@ -3,7 +3,18 @@
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import CheckConstraint, Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    select,
+)
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.dml import Insert
@@ -22,6 +33,23 @@ inventory = Table(
     Column("sku_code", SkuColumnType, primary_key=True),
     Column("quantity", Integer, nullable=False),
     CheckConstraint("quantity >= 0", name="ck_inventory_quantity_not_negative"),
+)
+reservations = Table(
+    "reservations",
+    metadata,
+    Column("order_number", String(36), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("released_at", DateTime),
+)
+reservation_lines = Table(
+    "reservation_lines",
+    metadata,
+    Column("order_number", ForeignKey("reservations.order_number"), primary_key=True),
+    Column("sku_code", SkuColumnType, primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    # Only for a rejected reservation: what was in stock when it was refused.
+    Column("available", Integer),
 )
 
 

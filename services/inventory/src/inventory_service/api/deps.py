@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from inventory_service.ports import StockRepository
+from inventory_service.ports import ReservationRepository, StockRepository
 
 
 def get_stock(request: Request) -> StockRepository:
@@ -13,3 +13,11 @@ def get_stock(request: Request) -> StockRepository:
 
 
 Stock = Annotated[StockRepository, Depends(get_stock)]
+
+
+def get_reservations(request: Request) -> ReservationRepository:
+    repository: ReservationRepository = request.app.state.reservations
+    return repository
+
+
+Reservations = Annotated[ReservationRepository, Depends(get_reservations)]

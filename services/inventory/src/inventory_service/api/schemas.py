@@ -1,9 +1,21 @@
 """The inventory API's request and response bodies."""
 
+from uuid import UUID
+
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from pydantic.alias_generators import to_camel
 
-from inventory_service.domain import MAX_QUANTITY, StockLevel
+from inventory_service.domain import (
+    MAX_QUANTITY,
+    Reservation,
+    ReservationStatus,
+    StockLevel,
+)
+from shopkit.skus import SkuCode
+
+# The order service's limits: 1..100 lines of 1..1000 units.
+MAX_LINES = 100
+MAX_LINE_QUANTITY = 1000
 
 
 class StockUpdate(BaseModel):
@@ -20,3 +32,49 @@ class StockResponse(BaseModel):
     @classmethod
     def of(cls, level: StockLevel) -> "StockResponse":
         return cls(sku_code=level.sku_code, is_in_stock=level.is_in_stock, quantity=level.quantity)
+
+
+class ReservationItemBody(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    sku_code: SkuCode
+    quantity: StrictInt = Field(ge=1, le=MAX_LINE_QUANTITY)
+
+
+class ReservationRequest(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel)
+
+    order_number: UUID
+    items: list[ReservationItemBody] = Field(min_length=1, max_length=MAX_LINES)
+
+
+class ShortageBody(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    sku_code: str
+    requested: int
+    available: int
+
+
+class ReservationResponse(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    order_number: str
+    status: ReservationStatus
+    items: list[ReservationItemBody]
+    shortages: list[ShortageBody]
+
+    @classmethod
+    def of(cls, reservation: Reservation) -> "ReservationResponse":
+        return cls(
+            order_number=reservation.order_number,
+            status=reservation.status,
+            items=[
+                ReservationItemBody(sku_code=i.sku_code, quantity=i.quantity)
+                for i in reservation.items
+            ],
+            shortages=[
+                ShortageBody(sku_code=s.sku_code, requested=s.requested, available=s.available)
+                for s in reservation.shortages
+            ],
+        )

@@ -1,0 +1,133 @@
+"""The reservation API over real HTTP, on SQLite and the real MariaDB."""
+
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from inventory_service.core.config import Settings
+from inventory_service.main import create_app
+from testkit.http import assert_problem
+from testkit.live_server import serve_in_thread
+
+
+@pytest.fixture(scope="module", params=["sqlite", "mariadb"])
+def inventory_api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('inventory')}/inventory.db"
+    else:
+        url = request.getfixturevalue("mariadb_database_factory")("reservation_api")
+    with serve_in_thread(create_app(Settings(database_url=url))) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+async def http(inventory_api: str) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(base_url=inventory_api) as session:
+        yield session
+
+
+async def stocked_sku(http: aiohttp.ClientSession, quantity: int) -> str:
+    sku = f"sku-{secrets.token_hex(6)}"
+    async with http.put(f"/api/inventory/{sku}", json={"quantity": quantity}) as response:
+        assert response.status == 200
+    return sku
+
+
+async def quantity_of(http: aiohttp.ClientSession, sku: str) -> int:
+    async with http.get("/api/inventory", params={"skuCode": sku}) as response:
+        level: int = (await response.json())[0]["quantity"]
+        return level
+
+
+async def reserve(http: aiohttp.ClientSession, body: object) -> tuple[int, dict[str, Any]]:
+    async with http.post("/api/inventory/reservations", json=body) as response:
+        return response.status, await response.json(content_type=None)
+
+
+async def test_a_reservation_is_created_repeated_read_and_released(
+    http: aiohttp.ClientSession,
+) -> None:
+    sku = await stocked_sku(http, 5)
+    order = str(uuid.uuid4())
+    body = {"orderNumber": order, "items": [{"skuCode": sku, "quantity": 2}]}
+
+    status, created = await reserve(http, body)
+    repeat_status, repeated = await reserve(http, body)
+
+    assert (status, repeat_status) == (201, 201)
+    assert (
+        created
+        == repeated
+        == {
+            "orderNumber": order,
+            "status": "RESERVED",
+            "items": [{"skuCode": sku, "quantity": 2}],
+            "shortages": [],
+        }
+    )
+    assert await quantity_of(http, sku) == 3
+    async with http.get(f"/api/inventory/reservations/{order}") as response:
+        assert await response.json() == created
+    for _ in range(2):
+        async with http.delete(f"/api/inventory/reservations/{order}") as response:
+            assert response.status == 200
+            assert (await response.json())["status"] == "RELEASED"
+    assert await quantity_of(http, sku) == 5
+
+
+async def test_short_stock_is_a_409_problem_naming_each_short_sku(
+    http: aiohttp.ClientSession,
+) -> None:
+    plenty, scarce = await stocked_sku(http, 10), await stocked_sku(http, 1)
+    body = {
+        "orderNumber": str(uuid.uuid4()),
+        "items": [{"skuCode": plenty, "quantity": 2}, {"skuCode": scarce, "quantity": 3}],
+    }
+
+    async with http.post("/api/inventory/reservations", json=body) as response:
+        problem = await assert_problem(response, 409)
+
+    assert problem["type"].endswith("insufficient-stock")
+    assert problem["shortages"] == [{"skuCode": scarce, "requested": 3, "available": 1}]
+    assert (await quantity_of(http, plenty), await quantity_of(http, scarce)) == (10, 1)
+
+
+async def test_an_unknown_reservation_is_a_404_problem(http: aiohttp.ClientSession) -> None:
+    async with http.get(f"/api/inventory/reservations/{uuid.uuid4()}") as response:
+        await assert_problem(response, 404)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"orderNumber": "not-a-uuid"}, "orderNumber"),
+        ({"items": []}, "items"),
+        ({"items": [{"skuCode": "SKU", "quantity": 0}]}, "items[0].quantity"),
+        ({"items": [{"skuCode": "SKU", "quantity": 1001}]}, "items[0].quantity"),
+        ({"items": [{"skuCode": "SKU", "quantity": "1"}]}, "items[0].quantity"),
+        ({"items": [{"skuCode": "bad sku", "quantity": 1}]}, "items[0].skuCode"),
+    ],
+    ids=str,
+)
+async def test_an_invalid_reservation_is_a_422_problem_and_takes_nothing(
+    http: aiohttp.ClientSession, change: dict[str, Any], field: str
+) -> None:
+    sku = await stocked_sku(http, 5)
+    body = {"orderNumber": str(uuid.uuid4()), "items": [{"skuCode": sku, "quantity": 1}]}
+    body |= {
+        key: [item | {"skuCode": item["skuCode"].replace("SKU", sku)} for item in value]
+        if key == "items"
+        else value
+        for key, value in change.items()
+    }
+
+    async with http.post("/api/inventory/reservations", json=body) as response:
+        await assert_problem(response, 422, fields={field})
+
+    assert await quantity_of(http, sku) == 5
