@@ -29,10 +29,16 @@ class Stack:
             return json.load(response)
 
     def put_json(self, service: str, path: str, body: object) -> Any:
+        return self.send_json("PUT", service, path, body)
+
+    def post_json(self, service: str, path: str, body: object) -> Any:
+        return self.send_json("POST", service, path, body)
+
+    def send_json(self, method: str, service: str, path: str, body: object) -> Any:
         request = urllib.request.Request(
             self.urls[service] + path,
             data=json.dumps(body).encode(),
-            method="PUT",
+            method=method,
             headers={"content-type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=5) as response:
@@ -55,12 +61,14 @@ def _ready(url: str) -> bool:
 @contextmanager
 def make_up(data_dir: Path, log: Path, timeout: float = 60) -> Iterator[Stack]:
     """Run `make up` from the repository root with its data under `data_dir`."""
-    ports = {"product": free_port(), "inventory": free_port()}
+    ports = {"product": free_port(), "inventory": free_port(), "order": free_port()}
     env = {key: value for key, value in os.environ.items() if not key.endswith("_DEMO_DATA")} | {
         "PRODUCT_PORT": str(ports["product"]),
         "INVENTORY_PORT": str(ports["inventory"]),
         "PRODUCT_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/product.db",
         "INVENTORY_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/inventory.db",
+        "ORDER_PORT": str(ports["order"]),
+        "ORDER_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/order.db",
     }
     with log.open("ab") as output:
         process = subprocess.Popen(

@@ -72,3 +72,15 @@ def test_ctrl_c_stops_every_service_and_a_restart_keeps_the_data(tmp_path: Path)
 
     assert levels[0]["quantity"] == 7, "demo data must not overwrite existing stock"
     assert len({p["skuCode"] for p in products}) == len(products)
+
+
+def test_an_order_for_a_demo_product_is_confirmed_and_takes_its_stock(stack: Stack) -> None:
+    before = stack.get_json("inventory", "/api/inventory?skuCode=pixel_8")[0]["quantity"]
+    line = {"skuCode": "pixel_8", "price": 699.00, "quantity": 2}
+
+    order = stack.post_json("order", "/api/order/create", {"orderLineItemsDtoList": [line]})
+
+    assert order["status"] == "CONFIRMED"
+    assert order["total"] == 1398.0
+    after = stack.get_json("inventory", "/api/inventory?skuCode=pixel_8")[0]["quantity"]
+    assert after == before - 2

@@ -23,8 +23,18 @@ class Problem(Exception):  # noqa: N818 -- RFC 9457 calls it a problem
     `slug` names the problem type (``duplicate-sku``); `extensions` become extra members.
     """
 
-    def __init__(self, status: int, slug: str, title: str, detail: str, **extensions: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
         super().__init__(detail)
+        self.headers = headers
         self.status = status
         self.slug = slug
         self.title = title
@@ -77,6 +87,7 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
         exc.title,
         exc.detail,
         PROBLEM_TYPE_PREFIX + exc.slug,
+        headers=exc.headers,
         **exc.extensions,
     )
 

@@ -1,0 +1,1 @@
+"""shopstack order service."""

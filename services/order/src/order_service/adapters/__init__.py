@@ -1,0 +1,1 @@
+"""The order service's store and its clients for the other services."""

@@ -1,0 +1,47 @@
+"""The order tables, as the migrations create them."""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects import mysql
+
+metadata = MetaData()
+# Case-sensitive, as everywhere: MySQL's default collation is not.
+SkuColumnType = String(64).with_variant(
+    mysql.VARCHAR(64, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
+)
+KeyColumnType = String(255).with_variant(
+    mysql.VARCHAR(255, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
+)
+# Microseconds, so that "newest first" is stable under load.
+Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("order_number", String(36), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Column("idempotency_key", KeyColumnType, unique=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("must_release", Boolean, nullable=False),
+    Column("shortages", Text),
+)
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_number", ForeignKey("orders.order_number"), primary_key=True),
+    Column("sku_code", SkuColumnType, primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_minor", BigInteger, nullable=False),
+)

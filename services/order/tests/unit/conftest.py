@@ -1,0 +1,151 @@
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from order_service.domain import (
+    DependencyUnavailableError,
+    DuplicateIdempotencyKeyError,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Shortage,
+)
+from order_service.ports import Reservation
+from order_service.service import Ordering
+
+
+class FakeOrders:
+    """In-memory orders that keep the store contract (see the integration contract tests)."""
+
+    def __init__(self) -> None:
+        self.by_number: dict[str, Order] = {}
+
+    async def add(self, order: Order) -> None:
+        if order.idempotency_key and any(
+            o.idempotency_key == order.idempotency_key for o in self.by_number.values()
+        ):
+            raise DuplicateIdempotencyKeyError
+        self.by_number[order.order_number] = order
+
+    async def get(self, order_number: str) -> Order | None:
+        return self.by_number.get(order_number)
+
+    async def get_by_idempotency_key(self, key: str) -> Order | None:
+        return next((o for o in self.by_number.values() if o.idempotency_key == key), None)
+
+    async def settle(
+        self,
+        order_number: str,
+        expected: OrderStatus,
+        status: OrderStatus,
+        shortages: Sequence[Shortage] = (),
+    ) -> bool:
+        order = self.by_number[order_number]
+        if order.status is not expected:
+            return False
+        settled = order.settled(status, tuple(shortages))
+        if status is OrderStatus.FAILED:
+            settled = replace(settled, idempotency_key=None)
+        self.by_number[order_number] = settled
+        return True
+
+    async def mark_must_release(self, order_number: str) -> None:
+        self.by_number[order_number] = replace(self.by_number[order_number], must_release=True)
+
+    async def newest(self, offset: int, limit: int) -> list[Order]:
+        ordered = sorted(self.by_number.values(), key=lambda o: o.created_at, reverse=True)
+        return ordered[offset : offset + limit]
+
+    async def pending_since(self, cutoff: datetime, limit: int) -> list[Order]:
+        pending = [
+            o
+            for o in self.by_number.values()
+            if o.status is OrderStatus.PENDING and o.created_at < cutoff
+        ]
+        return sorted(pending, key=lambda o: o.created_at)[:limit]
+
+
+class FakeCatalog:
+    def __init__(self) -> None:
+        self.price_list: dict[str, Decimal] = {}
+        self.up = True
+
+    async def prices(self, sku_codes: Sequence[str]) -> dict[str, Decimal]:
+        if not self.up:
+            raise DependencyUnavailableError("product", "down")
+        return {sku: self.price_list[sku] for sku in sku_codes if sku in self.price_list}
+
+
+class FakeInventory:
+    """Stock with reservations that behave like the inventory service's."""
+
+    def __init__(self) -> None:
+        self.stock: dict[str, int] = {}
+        self.reservations: dict[str, tuple[str, tuple[OrderLine, ...]]] = {}
+        self.up = True
+        self.reservation_lands_then_times_out = False
+
+    def _check_up(self) -> None:
+        if not self.up:
+            raise DependencyUnavailableError("inventory", "down")
+
+    async def reserve(self, order_number: str, lines: Sequence[OrderLine]) -> Reservation:
+        self._check_up()
+        if order_number in self.reservations:
+            return Reservation(self.reservations[order_number][0])  # type: ignore[arg-type]
+        short = tuple(
+            Shortage(line.sku_code, line.quantity, self.stock.get(line.sku_code, 0))
+            for line in lines
+            if self.stock.get(line.sku_code, 0) < line.quantity
+        )
+        if short:
+            self.reservations[order_number] = ("REJECTED", tuple(lines))
+            return Reservation("REJECTED", short)
+        for line in lines:
+            self.stock[line.sku_code] -= line.quantity
+        self.reservations[order_number] = ("RESERVED", tuple(lines))
+        if self.reservation_lands_then_times_out:
+            raise DependencyUnavailableError("inventory", "timed out")
+        return Reservation("RESERVED")
+
+    async def release(self, order_number: str) -> None:
+        self._check_up()
+        status, lines = self.reservations.get(order_number, ("NONE", ()))
+        if status == "RESERVED":
+            for line in lines:
+                self.stock[line.sku_code] += line.quantity
+        if status in ("RESERVED", "NONE"):
+            self.reservations[order_number] = ("RELEASED", lines)
+
+    async def reservation(self, order_number: str) -> Reservation | None:
+        self._check_up()
+        if order_number not in self.reservations:
+            return None
+        return Reservation(self.reservations[order_number][0])  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def catalog() -> FakeCatalog:
+    catalog = FakeCatalog()
+    catalog.price_list = {"mug": Decimal("12.50"), "tea": Decimal("4.99")}
+    return catalog
+
+
+@pytest.fixture
+def inventory() -> FakeInventory:
+    inventory = FakeInventory()
+    inventory.stock = {"mug": 3, "tea": 10}
+    return inventory
+
+
+@pytest.fixture
+def orders() -> FakeOrders:
+    return FakeOrders()
+
+
+@pytest.fixture
+def ordering(orders: FakeOrders, catalog: FakeCatalog, inventory: FakeInventory) -> Ordering:
+    return Ordering(orders, catalog, inventory, idempotency_wait_seconds=0.2)
