@@ -134,7 +134,7 @@ class ServiceClient:
     ) -> Reply:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._policy.attempts if idempotent else 1),
-            wait=wait_exponential_jitter(initial=0.05, max=0.5),
+            wait=wait_exponential_jitter(multiplier=0.05, max=0.5),
             retry=retry_if_exception_type((aiohttp.ClientError, TimeoutError, _ServerError)),
             reraise=True,
         )

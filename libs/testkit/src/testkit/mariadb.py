@@ -4,6 +4,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import asyncmy
 import pytest
@@ -27,9 +28,15 @@ async def _execute(sql: str) -> None:
         connection.close()
 
 
+def _execute_now(sql: str) -> None:
+    """Run `sql` to completion from sync code, even inside a running event loop."""
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        runner.submit(asyncio.run, _execute(sql)).result()
+
+
 def _reachable() -> bool:
     try:
-        asyncio.run(_execute("SELECT 1"))
+        _execute_now("SELECT 1")
     except Exception:
         return False
     return True
@@ -46,11 +53,11 @@ def mariadb_database_factory() -> Iterator[Callable[[str], str]]:
 
     def make_database(purpose: str) -> str:
         name = f"shopstack_test_{purpose}_{secrets.token_hex(4)}"
-        asyncio.run(_execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+        _execute_now(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
         made.append(name)
         credentials = f"{USER}:{PASSWORD}" if PASSWORD else USER
         return f"mysql+asyncmy://{credentials}@{HOST}:{PORT}/{name}?charset=utf8mb4"
 
     yield make_database
     for name in made:
-        asyncio.run(_execute(f"DROP DATABASE IF EXISTS `{name}`"))
+        _execute_now(f"DROP DATABASE IF EXISTS `{name}`")

@@ -1,9 +1,8 @@
 """The order API's bodies: the reference system's request, a JSON answer."""
 
 from datetime import datetime
-from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 from pydantic.alias_generators import to_camel
 
 from order_service.domain import Order, OrderStatus
@@ -28,13 +27,14 @@ class OrderLineRequest(_Camel):
 class OrderRequest(_Camel):
     order_line_items_dto_list: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_LINES)
 
-    @model_validator(mode="after")
-    def one_price_per_sku(self) -> Self:
+    @field_validator("order_line_items_dto_list")
+    @classmethod
+    def one_price_per_sku(cls, lines: list[OrderLineRequest]) -> list[OrderLineRequest]:
         prices: dict[str, object] = {}
-        for line in self.order_line_items_dto_list:
+        for line in lines:
             if prices.setdefault(line.sku_code, line.price) != line.price:
                 raise ValueError(f"lines for {line.sku_code} carry different prices")
-        return self
+        return lines
 
 
 class OrderLineResponse(_Camel):

@@ -1,0 +1,130 @@
+"""The SQL order store on SQLite and on the real MariaDB: one contract for both."""
+
+import asyncio
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from order_service.adapters.sql import SqlOrderRepository
+from order_service.domain import (
+    DuplicateIdempotencyKeyError,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Shortage,
+    fingerprint,
+    new_order_number,
+)
+from order_service.service import utc_now
+
+
+def an_order(key: str | None = None, age: timedelta = timedelta(0)) -> Order:
+    lines = (OrderLine("mug", 2, Decimal("12.50")), OrderLine("tea", 1, Decimal("0.01")))
+    return Order(
+        order_number=new_order_number(),
+        status=OrderStatus.PENDING,
+        lines=lines,
+        created_at=utc_now() - age,
+        fingerprint=fingerprint(lines),
+        idempotency_key=key,
+    )
+
+
+async def test_an_order_is_read_back_exactly(migrated_engine: AsyncEngine) -> None:
+    orders = SqlOrderRepository(migrated_engine)
+    order = an_order(key="Key-1")
+
+    await orders.add(order)
+
+    assert await orders.get(order.order_number) == order
+    assert await orders.get_by_idempotency_key("Key-1") == order
+    assert await orders.get_by_idempotency_key("key-1") is None
+
+
+async def test_racing_orders_with_one_idempotency_key_store_one(
+    migrated_engine: AsyncEngine,
+) -> None:
+    orders = SqlOrderRepository(migrated_engine)
+
+    results = await asyncio.gather(
+        *(orders.add(an_order(key="same")) for _ in range(10)), return_exceptions=True
+    )
+
+    assert sum(result is None for result in results) == 1
+    assert all(
+        isinstance(result, DuplicateIdempotencyKeyError) for result in results if result is not None
+    )
+
+
+async def test_settling_moves_only_from_the_expected_status(migrated_engine: AsyncEngine) -> None:
+    orders = SqlOrderRepository(migrated_engine)
+    order = an_order()
+    await orders.add(order)
+    shortages = (Shortage("mug", 2, 1),)
+
+    assert await orders.settle(
+        order.order_number, OrderStatus.PENDING, OrderStatus.REJECTED, shortages
+    )
+    assert not await orders.settle(order.order_number, OrderStatus.PENDING, OrderStatus.CONFIRMED)
+
+    assert await orders.get(order.order_number) == order.settled(OrderStatus.REJECTED, shortages)
+
+
+async def test_a_failed_order_gives_its_idempotency_key_back(migrated_engine: AsyncEngine) -> None:
+    orders = SqlOrderRepository(migrated_engine)
+    failed = an_order(key="retry-me")
+    await orders.add(failed)
+
+    await orders.settle(failed.order_number, OrderStatus.PENDING, OrderStatus.FAILED)
+    await orders.add(retry := an_order(key="retry-me"))
+
+    assert await orders.get_by_idempotency_key("retry-me") == retry
+
+
+async def test_orders_are_listed_newest_first(migrated_engine: AsyncEngine) -> None:
+    orders = SqlOrderRepository(migrated_engine)
+    made = [an_order(age=timedelta(seconds=age)) for age in (30, 10, 20)]
+    for order in made:
+        await orders.add(order)
+
+    newest = await orders.newest(offset=0, limit=2)
+    rest = await orders.newest(offset=2, limit=2)
+
+    assert [o.order_number for o in newest + rest] == [
+        made[1].order_number,
+        made[2].order_number,
+        made[0].order_number,
+    ]
+
+
+async def test_old_pending_orders_are_found_for_recovery(migrated_engine: AsyncEngine) -> None:
+    orders = SqlOrderRepository(migrated_engine)
+    old, young, settled = (
+        an_order(age=timedelta(minutes=5)),
+        an_order(),
+        an_order(age=timedelta(minutes=5)),
+    )
+    for order in (old, young, settled):
+        await orders.add(order)
+    await orders.settle(settled.order_number, OrderStatus.PENDING, OrderStatus.CONFIRMED)
+    await orders.mark_must_release(old.order_number)
+
+    found = await orders.pending_since(utc_now() - timedelta(minutes=1), limit=10)
+
+    assert [o.order_number for o in found] == [old.order_number]
+    assert found[0].must_release
+
+
+@pytest.mark.parametrize("price", ["0.01", "9999999999.99"])
+async def test_line_prices_are_stored_exactly(migrated_engine: AsyncEngine, price: str) -> None:
+    orders = SqlOrderRepository(migrated_engine)
+    lines = (OrderLine("mug", 1000, Decimal(price)),)
+    order = Order(new_order_number(), OrderStatus.PENDING, lines, utc_now(), fingerprint(lines))
+
+    await orders.add(order)
+
+    stored = await orders.get(order.order_number)
+    assert stored is not None
+    assert stored.total == Decimal(price) * 1000
