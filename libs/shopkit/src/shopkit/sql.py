@@ -7,10 +7,12 @@ from typing import Any, ParamSpec, TypeVar
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, String, event, text
+from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.types import TypeEngine
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 P = ParamSpec("P")
@@ -49,6 +51,22 @@ async def ping(engine: AsyncEngine) -> None:
     """Round-trip to the database; raises when it is unreachable."""
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
+
+
+def sku_column_type() -> TypeEngine[str]:
+    """SKU codes are case-sensitive everywhere; MySQL's default collation is not."""
+    return String(64).with_variant(
+        mysql.VARCHAR(64, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
+    )
+
+
+async def migrate(url: str, script_location: Path, version_table: str) -> None:
+    """Bring the schema at `url` to head, then close the connection."""
+    engine = create_engine(url)
+    try:
+        await upgrade_schema(engine, script_location, version_table)
+    finally:
+        await engine.dispose()
 
 
 def _alembic_config(script_location: Path, version_table: str) -> Config:

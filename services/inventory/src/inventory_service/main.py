@@ -16,17 +16,14 @@ from inventory_service.demo import seed_demo_stock
 from shopkit.app import create_app as create_service_app
 from shopkit.health import HealthCheck
 from shopkit.sql import create_engine, ping, upgrade_schema
+from shopkit.sql import migrate as migrate_schema
 
 logger = logging.getLogger(__name__)
 
 
 async def migrate(settings: Settings) -> None:
-    """Bring the inventory schema to head, then close the connection."""
-    engine = create_engine(settings.database_url)
-    try:
-        await upgrade_schema(engine, MIGRATIONS, VERSION_TABLE)
-    finally:
-        await engine.dispose()
+    """Bring the inventory schema to head."""
+    await migrate_schema(settings.database_url, MIGRATIONS, VERSION_TABLE)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -2,15 +2,7 @@
 
 from product_service.core.config import Settings
 from product_service.main import create_app
-from shopkit.logging import configure_logging
-from shopkit.server import serve
-
-
-def main() -> None:
-    settings = Settings()
-    configure_logging("product", settings.log_level)
-    serve(create_app(settings), settings)
-
+from shopkit.cli import run_service
 
 if __name__ == "__main__":
-    main()
+    run_service("product", Settings, create_app)

@@ -19,14 +19,13 @@ from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.dml import Insert
 
+from shopkit.sql import sku_column_type
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 VERSION_TABLE = "alembic_version_inventory"
 
 metadata = MetaData()
-# SKU codes are case-sensitive everywhere: MySQL's default collation is not.
-SkuColumnType = String(64).with_variant(
-    mysql.VARCHAR(64, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
-)
+SkuColumnType = sku_column_type()
 inventory = Table(
     "inventory",
     metadata,

@@ -14,11 +14,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mysql
 
+from shopkit.sql import sku_column_type
+
 metadata = MetaData()
-# Case-sensitive, as everywhere: MySQL's default collation is not.
-SkuColumnType = String(64).with_variant(
-    mysql.VARCHAR(64, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
-)
+SkuColumnType = sku_column_type()
 KeyColumnType = String(255).with_variant(
     mysql.VARCHAR(255, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
 )

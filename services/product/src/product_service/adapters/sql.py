@@ -14,22 +14,18 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from product_service.domain import DuplicateSkuError, Product
 from shopkit.money import from_minor_units, to_minor_units
-from shopkit.sql import create_engine, ping, upgrade_schema
+from shopkit.sql import create_engine, ping, sku_column_type, upgrade_schema
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 metadata = MetaData()
-# SKU codes are case-sensitive everywhere: MySQL's default collation is not.
-SkuColumnType = String(64).with_variant(
-    mysql.VARCHAR(64, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
-)
+SkuColumnType = sku_column_type()
 products = Table(
     "products",
     metadata,

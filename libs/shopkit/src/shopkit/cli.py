@@ -1,0 +1,33 @@
+"""The command line every service has: ``python -m <service> [serve|migrate]``."""
+
+import argparse
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from fastapi import FastAPI
+
+from shopkit.logging import configure_logging
+from shopkit.server import serve
+from shopkit.settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def run_service(
+    service: str,
+    settings_type: Callable[[], S],
+    create_app: Callable[[S], FastAPI],
+    migrate: Callable[[S], Coroutine[Any, Any, None]] | None = None,
+) -> None:
+    """Serve the service (the default), or with ``migrate`` only bring its schema to head."""
+    parser = argparse.ArgumentParser(prog=f"{service}_service")
+    commands = ["serve", "migrate"] if migrate else ["serve"]
+    parser.add_argument("command", nargs="?", choices=commands, default="serve")
+    command = parser.parse_args().command
+    settings = settings_type()
+    configure_logging(service, settings.log_level)
+    if command == "migrate" and migrate is not None:
+        asyncio.run(migrate(settings))
+    else:
+        serve(create_app(settings), settings)
