@@ -66,4 +66,4 @@ async def info(request: Request) -> dict[str, Any]:
 @router.get("/prometheus")
 async def prometheus(request: Request) -> Response:
     """Every metric of this service, in the format the scraper asks for."""
-    return _metrics(request).exposition(request)
+    return await _metrics(request).exposition(request)

@@ -11,6 +11,7 @@ from shopkit import actuator
 from shopkit.errors import install_problem_handlers
 from shopkit.metrics import RequestObservabilityMiddleware, ServiceMetrics
 from shopkit.settings import ServiceSettings
+from shopkit.tracing import instrument_app
 
 
 class Lifespan(Protocol):
@@ -40,4 +41,6 @@ def create_app(
     app.include_router(actuator.router)
     for router in routers:
         app.include_router(router)
+    # Last, so its middleware is outermost: the server span is current in ours (exemplars).
+    instrument_app(app)
     return app

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 from collections.abc import Callable, Coroutine
+from importlib.metadata import version as package_version
 from typing import Any, TypeVar
 
 from fastapi import FastAPI
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 from shopkit.logging import configure_logging
 from shopkit.server import serve
 from shopkit.settings import ServiceSettings
+from shopkit.tracing import configure_tracing
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -27,6 +29,7 @@ def run_service(
     command = parser.parse_args().command
     settings = settings_type()
     configure_logging(service, settings.log_level)
+    configure_tracing(service, package_version(f"{service}-service"), settings.trace_sample_ratio)
     if command == "migrate" and migrate is not None:
         asyncio.run(migrate(settings))
     else:

@@ -6,6 +6,7 @@ requests under 32 concurrent calls.
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,9 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential_jitter,
 )
+
+from shopkit import tracing
+from shopkit.metrics import ServiceMetrics, outcome_of
 
 
 class ServiceUnavailableError(Exception):
@@ -38,6 +42,7 @@ class _ServerError(Exception):
 
     def __init__(self, status: int) -> None:
         super().__init__(f"answered {status}")
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,15 @@ class ClientPolicy:
 
 def create_session(connections: int = 200) -> aiohttp.ClientSession:
     """One pooled session per process: connections are reused across requests."""
+    trace_configs = []
+    if tracing.enabled():
+        from opentelemetry.instrumentation.aiohttp_client import create_trace_config
+
+        trace_configs.append(create_trace_config())
     return aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=connections, ttl_dns_cache=300),
         json_serialize=lambda value: orjson.dumps(value, default=_encode).decode(),
+        trace_configs=trace_configs,
     )
 
 
@@ -85,8 +96,10 @@ class ServiceClient:
         base_url: str,
         session: aiohttp.ClientSession,
         policy: ClientPolicy | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self.name = name
+        self._metrics = metrics
         self._base_url = base_url.rstrip("/")
         self._session = session
         self._policy = policy or ClientPolicy()
@@ -106,8 +119,11 @@ class ServiceClient:
         idempotent: bool,
         json: object = None,
         params: dict[str, str] | None = None,
+        uri: str | None = None,
     ) -> Reply:
         """Send one request and answer its status and JSON body.
+
+        `uri` is the path's template (``/api/order/{orderNumber}``) for the metrics label.
 
         Connection errors, timeouts and 5xx answers are retried only when `idempotent`;
         when they persist, or the circuit is open, ServiceUnavailableError is raised.
@@ -116,7 +132,9 @@ class ServiceClient:
         try:
             breaker = await self._breakers.get_breaker(self.name)
             async with breaker:
-                return await self._send_with_retries(method, path, idempotent, json, params)
+                return await self._send_with_retries(
+                    method, path, uri or path, idempotent, json, params
+                )
         except OpenedState as exc:
             raise ServiceUnavailableError(
                 self.name, "circuit open after repeated failures"
@@ -128,6 +146,7 @@ class ServiceClient:
         self,
         method: str,
         path: str,
+        uri: str,
         idempotent: bool,
         body: object,
         params: dict[str, str] | None,
@@ -140,8 +159,26 @@ class ServiceClient:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._send(method, path, body, params)
+                return await self._timed_send(method, path, uri, body, params)
         raise AssertionError("unreachable: tenacity re-raises the last failure")
+
+    async def _timed_send(
+        self, method: str, path: str, uri: str, body: object, params: dict[str, str] | None
+    ) -> Reply:
+        started = time.perf_counter()
+        status, outcome = "IO_ERROR", "UNKNOWN"
+        try:
+            reply = await self._send(method, path, body, params)
+            status, outcome = str(reply.status), outcome_of(reply.status)
+            return reply
+        except _ServerError as exc:
+            status, outcome = str(exc.status), outcome_of(exc.status)
+            raise
+        finally:
+            if self._metrics is not None:
+                self._metrics.http_client_requests.labels(
+                    self.name, method, uri, status, outcome
+                ).observe(time.perf_counter() - started)
 
     async def _send(
         self, method: str, path: str, body: object, params: dict[str, str] | None

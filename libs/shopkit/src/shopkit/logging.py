@@ -7,6 +7,8 @@ from typing import Any
 
 import orjson
 
+from shopkit.tracing import current_trace_ids
+
 # Attributes every LogRecord carries; anything else was passed through `extra=` and is kept.
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
@@ -33,6 +35,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        ids = current_trace_ids()
+        if ids is not None:
+            entry["trace_id"], entry["span_id"] = ids
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = value

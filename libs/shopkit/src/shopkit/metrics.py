@@ -1,7 +1,9 @@
 """Prometheus metrics with Micrometer's names, so dashboards built for Spring keep working."""
 
+import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from prometheus_client import (
@@ -17,11 +19,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shopkit.tracing import sampled_trace_id
+
 # Fits an SLO of 300 ms: fine resolution below it, coarse above.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0)
 UNMATCHED_URI = "UNKNOWN"
+REFRESH_TIMEOUT_SECONDS = 2.0
 
 access_log = logging.getLogger("shopkit.access")
+logger = logging.getLogger(__name__)
 
 
 def outcome_of(status: int) -> str:
@@ -43,6 +49,7 @@ class ServiceMetrics:
     version: str
     commit: str | None
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    _refreshers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         ProcessCollector(registry=self.registry)
@@ -52,6 +59,13 @@ class ServiceMetrics:
             "http_server_requests_seconds",
             "Duration of HTTP requests handled by this service",
             ["method", "uri", "status", "outcome", "exception"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.http_client_requests = Histogram(
+            "http_client_requests_seconds",
+            "Duration of calls this service made to other services",
+            ["client_name", "method", "uri", "status", "outcome"],
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
@@ -68,8 +82,18 @@ class ServiceMetrics:
             registry=self.registry,
         ).labels(self.service, self.version, self.commit or "unknown").set(1)
 
-    def exposition(self, request: Request) -> Response:
+    def refresh_before_scrape(self, refresh: Callable[[], Awaitable[None]]) -> None:
+        """Run `refresh` before each scrape: for gauges read from a store (e.g. stock)."""
+        self._refreshers.append(refresh)
+
+    async def exposition(self, request: Request) -> Response:
         """The registry in the format the scraper asked for (OpenMetrics or text 0.0.4)."""
+        for refresh in self._refreshers:
+            try:
+                await asyncio.wait_for(refresh(), REFRESH_TIMEOUT_SECONDS)
+            except Exception:
+                # A store that cannot answer leaves the gauge at its last value; db_up tells.
+                logger.warning("metric refresh failed", exc_info=True)
         encoder, content_type = choose_encoder(request.headers.get("accept", ""))
         return Response(encoder(self.registry), media_type=content_type)
 
@@ -110,9 +134,10 @@ class RequestObservabilityMiddleware:
             route = scope.get("route")
             uri = getattr(route, "path", None) or UNMATCHED_URI
             method = scope["method"]
+            trace_id = sampled_trace_id()
             self.metrics.http_server_requests.labels(
                 method, uri, str(status), outcome_of(status), exception
-            ).observe(elapsed)
+            ).observe(elapsed, exemplar={"trace_id": trace_id} if trace_id else None)
             # Probes and scrapes arrive every few seconds; keep them out of INFO.
             level = logging.DEBUG if uri.startswith("/actuator") else logging.INFO
             access_log.log(

@@ -20,3 +20,7 @@ class ServiceSettings(BaseSettings):
     log_level: LogLevel = Field(default="INFO", validation_alias="LOG_LEVEL")
     git_commit: str | None = Field(default=None, validation_alias="GIT_COMMIT")
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    # Share of root traces kept when OTEL_EXPORTER_OTLP_ENDPOINT switches tracing on.
+    trace_sample_ratio: float = Field(
+        default=1.0, ge=0, le=1, validation_alias="TRACE_SAMPLE_RATIO"
+    )

@@ -13,9 +13,10 @@ from inventory_service.api import reservations
 from inventory_service.api.routes import router
 from inventory_service.core.config import Settings
 from inventory_service.demo import seed_demo_stock
+from inventory_service.metrics import InventoryMetrics
 from shopkit.app import create_app as create_service_app
 from shopkit.health import HealthCheck
-from shopkit.sql import create_engine, ping, upgrade_schema
+from shopkit.sql import PoolCollector, create_engine, ping, upgrade_schema
 from shopkit.sql import migrate as migrate_schema
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await upgrade_schema(engine, MIGRATIONS, VERSION_TABLE)
             stock = SqlStockRepository(engine)
             app.state.stock = stock
+            app.state.metrics.registry.register(PoolCollector(engine, "inventory"))
+            app.state.metrics.refresh_before_scrape(partial(inventory_metrics.refresh, stock))
             app.state.reservations = SqlReservationRepository(engine)
             app.state.health_checks = [HealthCheck("db", partial(ping, engine))]
             if settings.demo_data:
@@ -47,10 +50,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await engine.dispose()
 
-    return create_service_app(
+    app = create_service_app(
         service="inventory",
         distribution="inventory-service",
         settings=settings,
         routers=[reservations.router, router],
         lifespan=lifespan,
     )
+    inventory_metrics = InventoryMetrics(app.state.metrics.registry, settings.low_stock_threshold)
+    app.state.inventory_metrics = inventory_metrics
+    return app

@@ -16,6 +16,9 @@ class StockRepository(Protocol):
     async def count(self) -> int:
         """How many SKUs the inventory knows."""
 
+    async def count_below(self, threshold: int) -> int:
+        """How many SKUs have fewer than `threshold` units."""
+
 
 class ReservationRepository(Protocol):
     async def reserve(self, order_number: str, items: Sequence[ReservationItem]) -> Reservation:

@@ -53,3 +53,11 @@ async def test_migrating_twice_changes_nothing(
     await migrate(Settings(database_url=inventory_database_url))
 
     assert await stock.quantities(["a"]) == {"a": 1}
+
+
+async def test_skus_below_a_threshold_are_counted(migrated_engine: AsyncEngine) -> None:
+    stock = SqlStockRepository(migrated_engine)
+    for sku, quantity in {"a": 0, "b": 4, "c": 5, "d": 100}.items():
+        await stock.set_quantity(sku, quantity)
+
+    assert await stock.count_below(5) == 2

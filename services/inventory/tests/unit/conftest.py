@@ -18,6 +18,9 @@ class FakeStockRepository:
     async def count(self) -> int:
         return len(self.levels)
 
+    async def count_below(self, threshold: int) -> int:
+        return sum(quantity < threshold for quantity in self.levels.values())
+
 
 @pytest.fixture
 def stock() -> FakeStockRepository:

@@ -57,3 +57,15 @@ class Inventory(Protocol):
     async def release(self, order_number: str) -> None: ...
 
     async def reservation(self, order_number: str) -> Reservation | None: ...
+
+
+class OrderOutcomes(Protocol):
+    """Told where orders end up: for metrics, and whatever else wants to know."""
+
+    def settled(self, order: Order, *, by_recovery: bool = False) -> None:
+        """`order` reached CONFIRMED, REJECTED, FAILED or CANCELLED."""
+
+
+class IgnoreOutcomes:
+    def settled(self, order: Order, *, by_recovery: bool = False) -> None:
+        pass

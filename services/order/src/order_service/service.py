@@ -3,7 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from order_service.domain import (
@@ -22,7 +22,14 @@ from order_service.domain import (
     merge_lines,
     new_order_number,
 )
-from order_service.ports import Catalog, Inventory, OrderRepository, Reservation
+from order_service.ports import (
+    Catalog,
+    IgnoreOutcomes,
+    Inventory,
+    OrderOutcomes,
+    OrderRepository,
+    Reservation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +48,7 @@ class Ordering:
     catalog: Catalog
     inventory: Inventory
     idempotency_wait_seconds: float = 5.0
+    outcomes: OrderOutcomes = field(default_factory=IgnoreOutcomes)
 
 
 async def place_order(
@@ -101,8 +109,8 @@ async def _take_stock(ordering: Ordering, order: Order) -> Order:
         await _abandon(ordering, order)
         raise
     await _settle_by_reservation(ordering.orders, order, reservation)
-    settled = await ordering.orders.get(order.order_number)
-    assert settled is not None
+    settled = await get_order(ordering.orders, order.order_number)
+    ordering.outcomes.settled(settled)
     return settled
 
 
@@ -126,7 +134,8 @@ async def _abandon(ordering: Ordering, order: Order) -> None:
         # Stays PENDING: the recovery loop releases it once inventory answers again.
         await ordering.orders.mark_must_release(order.order_number)
         return
-    await ordering.orders.settle(order.order_number, OrderStatus.PENDING, OrderStatus.FAILED)
+    if await ordering.orders.settle(order.order_number, OrderStatus.PENDING, OrderStatus.FAILED):
+        ordering.outcomes.settled(order.settled(OrderStatus.FAILED))
 
 
 async def _replay(ordering: Ordering, earlier: Order, request_fingerprint: str, key: str) -> Order:
@@ -162,7 +171,8 @@ async def cancel_order(ordering: Ordering, order_number: str) -> Order:
     if order.status is not OrderStatus.CONFIRMED:
         raise NotCancellableError(order)
     await ordering.inventory.release(order_number)
-    await ordering.orders.settle(order_number, OrderStatus.CONFIRMED, OrderStatus.CANCELLED)
+    if await ordering.orders.settle(order_number, OrderStatus.CONFIRMED, OrderStatus.CANCELLED):
+        ordering.outcomes.settled(order.settled(OrderStatus.CANCELLED))
     return await get_order(ordering.orders, order_number)
 
 
@@ -193,5 +203,10 @@ async def settle_abandoned_orders(
             logger.warning("recovery paused: %s", exc)
             break
         settled += 1
-        logger.info("abandoned order settled", extra={"order_number": order.order_number})
+        outcome = await get_order(ordering.orders, order.order_number)
+        ordering.outcomes.settled(outcome, by_recovery=True)
+        logger.info(
+            "abandoned order settled",
+            extra={"order_number": order.order_number, "status": outcome.status},
+        )
     return settled

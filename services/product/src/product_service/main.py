@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
@@ -10,6 +11,7 @@ from product_service.adapters import open_product_store
 from product_service.api.routes import router
 from product_service.core.config import Settings
 from product_service.demo import seed_demo_catalog
+from product_service.metrics import CatalogMetrics
 from shopkit.app import create_app as create_service_app
 
 logger = logging.getLogger(__name__)
@@ -24,15 +26,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with open_product_store(settings.database_url) as store:
             app.state.products = store.repository
             app.state.health_checks = [store.health_check]
+            app.state.metrics.registry.register(store.pool_metrics)
+            app.state.metrics.refresh_before_scrape(
+                partial(catalog_metrics.refresh, store.repository)
+            )
             if settings.demo_data:
                 added = await seed_demo_catalog(store.repository)
                 logger.info("demo catalog seeded", extra={"products_added": added})
             yield
 
-    return create_service_app(
+    app = create_service_app(
         service="product",
         distribution="product-service",
         settings=settings,
         routers=[router],
         lifespan=lifespan,
     )
+    catalog_metrics = CatalogMetrics(app.state.metrics.registry)
+    return app

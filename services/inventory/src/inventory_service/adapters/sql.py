@@ -84,3 +84,8 @@ class SqlStockRepository:
         async with self._engine.connect() as connection:
             total = await connection.scalar(select(func.count()).select_from(inventory))
         return int(total or 0)
+
+    async def count_below(self, threshold: int) -> int:
+        query = select(func.count()).where(inventory.c.quantity < threshold)
+        async with self._engine.connect() as connection:
+            return int(await connection.scalar(query) or 0)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from inventory_service.metrics import InventoryMetrics
 from inventory_service.ports import ReservationRepository, StockRepository
 
 
@@ -21,3 +22,11 @@ def get_reservations(request: Request) -> ReservationRepository:
 
 
 Reservations = Annotated[ReservationRepository, Depends(get_reservations)]
+
+
+def get_inventory_metrics(request: Request) -> InventoryMetrics:
+    metrics: InventoryMetrics = request.app.state.inventory_metrics
+    return metrics
+
+
+Metrics = Annotated[InventoryMetrics, Depends(get_inventory_metrics)]

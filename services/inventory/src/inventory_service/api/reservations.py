@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from inventory_service import service
-from inventory_service.api.deps import Reservations
+from inventory_service.api.deps import Metrics, Reservations
 from inventory_service.api.schemas import ReservationRequest, ReservationResponse
 from inventory_service.domain import ReservationItem, ReservationStatus
 from shopkit.errors import Problem
@@ -22,10 +22,17 @@ OrderNumber = Annotated[UUID, Path(alias="orderNumber")]
     status_code=201,
     responses={409: {"description": "Some SKU is short (nothing was taken), or already released"}},
 )
-async def reserve_stock(body: ReservationRequest, reservations: Reservations) -> JSONResponse:
+async def reserve_stock(
+    body: ReservationRequest, reservations: Reservations, metrics: Metrics
+) -> JSONResponse:
     """Take the stock of every item, all or nothing. A repeat answers the first outcome."""
     items = [ReservationItem(i.sku_code, i.quantity) for i in body.items]
     reservation = await service.reserve_stock(reservations, str(body.order_number), items)
+    metrics.reservations.labels(
+        "refused_released"
+        if reservation.status is ReservationStatus.RELEASED
+        else reservation.status.lower()
+    ).inc()
     answer = ReservationResponse.of(reservation)
     if reservation.status is ReservationStatus.REJECTED:
         raise Problem(
@@ -67,7 +74,9 @@ async def get_reservation(
 
 @router.delete("/{orderNumber}")
 async def release_stock(
-    order_number: OrderNumber, reservations: Reservations
+    order_number: OrderNumber, reservations: Reservations, metrics: Metrics
 ) -> ReservationResponse:
     """Give the order's stock back, once. Safe to repeat, and safe before the reservation."""
-    return ReservationResponse.of(await service.release_stock(reservations, str(order_number)))
+    reservation = await service.release_stock(reservations, str(order_number))
+    metrics.reservations.labels("released").inc()
+    return ReservationResponse.of(reservation)

@@ -1,5 +1,6 @@
 """Inventory service settings, read from ``INVENTORY_*`` environment variables."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shopkit.settings import ServiceSettings
@@ -14,3 +15,5 @@ class Settings(ServiceSettings):
     # Off when a separate step (`python -m inventory_service migrate`) owns the schema.
     migrate_on_start: bool = True
     demo_data: bool = False
+    # A SKU with fewer units counts in inventory_low_stock_skus (the LowStock alert).
+    low_stock_threshold: int = Field(default=5, ge=1)

@@ -8,10 +8,12 @@ from order_service.domain import DependencyUnavailableError, OrderLine, Shortage
 from order_service.ports import Reservation
 from shopkit.http_client import Reply, ServiceClient, ServiceUnavailableError
 
+RESERVATION = "/api/inventory/reservations/{orderNumber}"
 
-async def _call(client: ServiceClient, method: str, path: str, **kwargs: Any) -> Reply:
+
+async def _call(client: ServiceClient, method: str, path: str, uri: str, **kwargs: Any) -> Reply:
     try:
-        return await client.call(method, path, idempotent=True, **kwargs)
+        return await client.call(method, path, idempotent=True, uri=uri, **kwargs)
     except ServiceUnavailableError as exc:
         raise DependencyUnavailableError(exc.service, exc.reason) from exc
 
@@ -26,7 +28,11 @@ class HttpCatalog:
 
     async def prices(self, sku_codes: Sequence[str]) -> dict[str, Decimal]:
         reply = await _call(
-            self._client, "GET", "/api/product", params={"skuCode": ",".join(sku_codes)}
+            self._client,
+            "GET",
+            "/api/product",
+            "/api/product",
+            params={"skuCode": ",".join(sku_codes)},
         )
         if reply.status != 200:
             raise _unexpected(self._client, reply)
@@ -57,6 +63,7 @@ class HttpInventory:
             self._client,
             "POST",
             "/api/inventory/reservations",
+            "/api/inventory/reservations",
             json={
                 "orderNumber": order_number,
                 "items": [{"skuCode": line.sku_code, "quantity": line.quantity} for line in lines],
@@ -68,12 +75,16 @@ class HttpInventory:
         return reservation
 
     async def release(self, order_number: str) -> None:
-        reply = await _call(self._client, "DELETE", f"/api/inventory/reservations/{order_number}")
+        reply = await _call(
+            self._client, "DELETE", f"/api/inventory/reservations/{order_number}", RESERVATION
+        )
         if reply.status != 200:
             raise _unexpected(self._client, reply)
 
     async def reservation(self, order_number: str) -> Reservation | None:
-        reply = await _call(self._client, "GET", f"/api/inventory/reservations/{order_number}")
+        reply = await _call(
+            self._client, "GET", f"/api/inventory/reservations/{order_number}", RESERVATION
+        )
         if reply.status == 404:
             return None
         if reply.status != 200:

@@ -4,6 +4,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from prometheus_client.registry import Collector
+
 from product_service.ports import ProductRepository
 from shopkit.health import HealthCheck
 
@@ -12,6 +14,7 @@ from shopkit.health import HealthCheck
 class ProductStore:
     repository: ProductRepository
     health_check: HealthCheck
+    pool_metrics: Collector
 
 
 @asynccontextmanager
@@ -23,8 +26,8 @@ async def open_product_store(database_url: str) -> AsyncIterator[ProductStore]:
     if database_url.startswith(("mongodb://", "mongodb+srv://")):
         from product_service.adapters.mongo import open_mongo_store
 
-        async with open_mongo_store(database_url) as (repository, ping):
-            yield ProductStore(repository, HealthCheck("mongo", ping))
+        async with open_mongo_store(database_url) as (repository, ping, pool_metrics):
+            yield ProductStore(repository, HealthCheck("mongo", ping), pool_metrics)
     else:
         try:
             from product_service.adapters.sql import open_sql_store
@@ -33,5 +36,5 @@ async def open_product_store(database_url: str) -> AsyncIterator[ProductStore]:
                 f"{database_url.split(':', 1)[0]} needs the SQL extra: install product-service[sql]"
             ) from exc
 
-        async with open_sql_store(database_url) as (repository, ping):
-            yield ProductStore(repository, HealthCheck("db", ping))
+        async with open_sql_store(database_url) as (repository, ping, pool_metrics):
+            yield ProductStore(repository, HealthCheck("db", ping), pool_metrics)

@@ -9,6 +9,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from product_service.domain import DuplicateSkuError, Product
+from product_service.metrics import MongoPoolMetrics
+from shopkit import tracing
 from shopkit.money import from_minor_units, to_minor_units
 
 DEFAULT_DATABASE = "shopstack_product"
@@ -66,10 +68,21 @@ class MongoProductRepository:
 @asynccontextmanager
 async def open_mongo_store(
     url: str,
-) -> AsyncIterator[tuple[MongoProductRepository, Callable[[], Awaitable[object]]]]:
+) -> AsyncIterator[
+    tuple[MongoProductRepository, Callable[[], Awaitable[object]], MongoPoolMetrics]
+]:
     """A repository on the database the URL names (default ``shopstack_product``)."""
+    if tracing.enabled():
+        from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+
+        PymongoInstrumentor().instrument()
+    pool_metrics = MongoPoolMetrics()
     client: AsyncMongoClient[Document] = AsyncMongoClient(
-        url, serverSelectionTimeoutMS=2000, connectTimeoutMS=2000, tz_aware=True
+        url,
+        serverSelectionTimeoutMS=2000,
+        connectTimeoutMS=2000,
+        tz_aware=True,
+        event_listeners=[pool_metrics],
     )
     try:
         database = client.get_default_database(DEFAULT_DATABASE)
@@ -79,6 +92,6 @@ async def open_mongo_store(
         async def ping() -> object:
             return await client.admin.command("ping")
 
-        yield MongoProductRepository(collection), ping
+        yield MongoProductRepository(collection), ping, pool_metrics
     finally:
         await client.close()

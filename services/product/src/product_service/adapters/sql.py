@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from product_service.domain import DuplicateSkuError, Product
 from shopkit.money import from_minor_units, to_minor_units
-from shopkit.sql import create_engine, ping, sku_column_type, upgrade_schema
+from shopkit.sql import PoolCollector, create_engine, ping, sku_column_type, upgrade_schema
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -90,7 +90,7 @@ class SqlProductRepository:
 @asynccontextmanager
 async def open_sql_store(
     url: str,
-) -> AsyncIterator[tuple[SqlProductRepository, Callable[[], Awaitable[object]]]]:
+) -> AsyncIterator[tuple[SqlProductRepository, Callable[[], Awaitable[object]], PoolCollector]]:
     """A repository on the database the URL names, its schema migrated to head."""
     engine = create_engine(url)
     try:
@@ -100,6 +100,6 @@ async def open_sql_store(
             await ping(engine)
             return None
 
-        yield SqlProductRepository(engine), ping_database
+        yield SqlProductRepository(engine), ping_database, PoolCollector(engine, "product")
     finally:
         await engine.dispose()
