@@ -59,17 +59,21 @@ def _ready(url: str) -> bool:
 
 
 @contextmanager
-def make_up(data_dir: Path, log: Path, timeout: float = 60) -> Iterator[Stack]:
+def make_up(data_dir: Path, log: Path, timeout: float = 60, **extra_env: str) -> Iterator[Stack]:
     """Run `make up` from the repository root with its data under `data_dir`."""
     ports = {"product": free_port(), "inventory": free_port(), "order": free_port()}
-    env = {key: value for key, value in os.environ.items() if not key.endswith("_DEMO_DATA")} | {
-        "PRODUCT_PORT": str(ports["product"]),
-        "INVENTORY_PORT": str(ports["inventory"]),
-        "PRODUCT_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/product.db",
-        "INVENTORY_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/inventory.db",
-        "ORDER_PORT": str(ports["order"]),
-        "ORDER_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/order.db",
-    }
+    env = (
+        {key: value for key, value in os.environ.items() if not key.endswith("_DEMO_DATA")}
+        | {
+            "PRODUCT_PORT": str(ports["product"]),
+            "INVENTORY_PORT": str(ports["inventory"]),
+            "PRODUCT_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/product.db",
+            "INVENTORY_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/inventory.db",
+            "ORDER_PORT": str(ports["order"]),
+            "ORDER_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/order.db",
+        }
+        | extra_env
+    )
     with log.open("ab") as output:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "up"],

@@ -105,6 +105,8 @@ async def test_an_unreachable_inventory_is_answered_503_with_retry_after(
         assert response.status == 503
         assert response.headers["Retry-After"].isdigit()
         assert response.content_type == "application/problem+json"
+    async with shop.http.get(shop.url("order", "/actuator/health/readiness")) as response:
+        assert response.status == 200, "a dead inventory must not take the order service out"
 
     await asyncio.to_thread(shop.platform.start, "inventory")
     await eventually(lambda: _no_pending(shop))

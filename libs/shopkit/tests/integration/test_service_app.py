@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
 from shopkit.app import create_app
+from shopkit.errors import Problem
 from shopkit.health import HealthCheck
 from shopkit.settings import ServiceSettings
 from testkit.http import assert_problem
@@ -21,6 +22,11 @@ router = APIRouter()
 @router.get("/items/{item_id}")
 async def get_item(item_id: int) -> dict[str, int]:
     return {"id": item_id}
+
+
+@router.post("/items/{item_id}/reserve")
+async def reserve_item(item_id: int) -> None:
+    raise Problem(409, "taken", "Taken", f"item {item_id} is taken")
 
 
 @router.get("/boom")
@@ -144,8 +150,40 @@ async def test_requests_are_counted_by_route_template_status_and_outcome(
     assert request_count(after, **bad) - request_count(before, **bad) == 1
 
 
+async def test_a_known_mix_of_requests_is_counted_exactly(http: aiohttp.ClientSession) -> None:
+    successes, not_found, conflicts = 7, 5, 3
+    before = await scrape(http)
+
+    for item in range(successes):
+        async with http.get(f"/items/{item}") as response:
+            assert response.status == 200
+    for _ in range(not_found):
+        async with http.get("/no/such/route") as response:
+            assert response.status == 404
+    for item in range(conflicts):
+        async with http.post(f"/items/{item}/reserve") as response:
+            assert response.status == 409
+
+    after = await scrape(http)
+
+    def counted(**labels: str) -> float:
+        return request_count(after, **labels) - request_count(before, **labels)
+
+    assert counted(uri="/items/{item_id}", outcome="SUCCESS") == successes
+    assert counted(uri="UNKNOWN", status="404", outcome="CLIENT_ERROR") == not_found
+    assert counted(uri="/items/{item_id}/reserve", status="409", method="POST") == conflicts
+    bucket_total = sum(
+        value
+        for (name, labels), value in after.items()
+        if name == "http_server_requests_seconds_bucket"
+        and dict(labels)["uri"] == "/items/{item_id}/reserve"
+        and dict(labels)["le"] == "+Inf"
+    )
+    assert bucket_total == conflicts
+
+
 async def test_unmatched_paths_collapse_into_one_uri_label(http: aiohttp.ClientSession) -> None:
-    for _ in range(50):
+    for _ in range(1000):
         async with http.get(f"/scan/{secrets.token_hex(8)}") as response:
             await assert_problem(response, 404)
 
@@ -153,7 +191,7 @@ async def test_unmatched_paths_collapse_into_one_uri_label(http: aiohttp.ClientS
 
     uris = {dict(labels)["uri"] for name, labels in samples if name.startswith("http_server")}
     assert not any(uri.startswith("/scan") for uri in uris)
-    assert request_count(samples, uri="UNKNOWN", status="404") >= 50
+    assert request_count(samples, uri="UNKNOWN", status="404") >= 1000
 
 
 async def test_an_unexpected_error_is_a_500_problem_without_internal_details(

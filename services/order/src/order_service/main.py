@@ -13,11 +13,12 @@ from order_service.adapters.http import HttpCatalog, HttpInventory
 from order_service.adapters.sql import MIGRATIONS, VERSION_TABLE, SqlOrderRepository
 from order_service.api.routes import router
 from order_service.core.config import Settings
+from order_service.metrics import PrometheusOrderOutcomes
 from order_service.service import Ordering, settle_abandoned_orders
 from shopkit.app import create_app as create_service_app
 from shopkit.health import HealthCheck
 from shopkit.http_client import ServiceClient, close_session, create_session
-from shopkit.sql import create_engine, ping, upgrade_schema
+from shopkit.sql import PoolCollector, create_engine, ping, upgrade_schema
 from shopkit.sql import migrate as migrate_schema
 
 logger = logging.getLogger(__name__)
@@ -52,15 +53,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.migrate_on_start:
                 await upgrade_schema(engine, MIGRATIONS, VERSION_TABLE)
             policy = settings.client_policy()
+            metrics = app.state.metrics
+            metrics.registry.register(PoolCollector(engine, "order"))
             ordering = Ordering(
                 orders=SqlOrderRepository(engine),
                 catalog=HttpCatalog(
-                    ServiceClient("product", settings.product_url, session, policy)
+                    ServiceClient("product", settings.product_url, session, policy, metrics)
                 ),
                 inventory=HttpInventory(
-                    ServiceClient("inventory", settings.inventory_url, session, policy)
+                    ServiceClient("inventory", settings.inventory_url, session, policy, metrics)
                 ),
                 idempotency_wait_seconds=settings.idempotency_wait_seconds,
+                outcomes=PrometheusOrderOutcomes(metrics.registry),
             )
             app.state.ordering = ordering
             # Readiness is the order store only: a dead inventory must not take this

@@ -12,10 +12,10 @@ from product_service.ports import ProductRepository
 
 class CatalogMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.products_total = Gauge("products_total", "Products in the catalog", registry=registry)
+        self.products = Gauge("catalog_products", "Products in the catalog", registry=registry)
 
     async def refresh(self, products: ProductRepository) -> None:
-        self.products_total.set(await products.count())
+        self.products.set(await products.count())
 
 
 class MongoPoolMetrics(monitoring.ConnectionPoolListener, Collector):
