@@ -13,8 +13,8 @@ BIN := $(VENV)/bin
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-PROJECTS := pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
-TYPED_SOURCES := libs/shopkit/src libs/testkit/src $(wildcard services/*/src)
+PROJECTS := pyproject.toml web/pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+TYPED_SOURCES := libs/shopkit/src libs/testkit/src $(wildcard services/*/src) web/src
 
 .PHONY: help sync up test test-unit lint fmt clean
 
@@ -32,7 +32,7 @@ $(VENV)/.synced: $(UV) uv.lock $(PROJECTS)
 sync: $(VENV)/.synced ## Create or update the environment from uv.lock
 
 up: sync ## Run every service on embedded SQLite with demo data (Ctrl-C stops all)
-	@echo "shopstack: product http://127.0.0.1:$${PRODUCT_PORT:-8080}  inventory http://127.0.0.1:$${INVENTORY_PORT:-8081}  order http://127.0.0.1:$${ORDER_PORT:-8082}"
+	@echo "shopstack: open http://127.0.0.1:$${GATEWAY_PORT:-8000}  (APIs: product :$${PRODUCT_PORT:-8080}, inventory :$${INVENTORY_PORT:-8081}, order :$${ORDER_PORT:-8082})"
 	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho --no-colour start -f Procfile
 
 test: sync ## Unit, integration and end-to-end tests (MariaDB tests skip locally without a server)

@@ -2,10 +2,11 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,19 @@ class Stack:
         return self.process.wait(timeout=timeout)
 
 
+SERVICES = ("product", "inventory", "order", "gateway")
+
+
+def _platform_env(data_dir: Path, ports: dict[str, int]) -> dict[str, str]:
+    """The environment `make up` would run in, with free ports and data under `data_dir`."""
+    env = {key: value for key, value in os.environ.items() if not key.endswith("_DEMO_DATA")}
+    for name, port in ports.items():
+        env[f"{name.upper()}_PORT"] = str(port)
+        if name != "gateway":
+            env[f"{name.upper()}_DATABASE_URL"] = f"sqlite+aiosqlite:///{data_dir}/{name}.db"
+    return env
+
+
 def _ready(url: str) -> bool:
     try:
         with urllib.request.urlopen(url + "/actuator/health/readiness", timeout=1) as response:
@@ -61,19 +75,8 @@ def _ready(url: str) -> bool:
 @contextmanager
 def make_up(data_dir: Path, log: Path, timeout: float = 60, **extra_env: str) -> Iterator[Stack]:
     """Run `make up` from the repository root with its data under `data_dir`."""
-    ports = {"product": free_port(), "inventory": free_port(), "order": free_port()}
-    env = (
-        {key: value for key, value in os.environ.items() if not key.endswith("_DEMO_DATA")}
-        | {
-            "PRODUCT_PORT": str(ports["product"]),
-            "INVENTORY_PORT": str(ports["inventory"]),
-            "PRODUCT_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/product.db",
-            "INVENTORY_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/inventory.db",
-            "ORDER_PORT": str(ports["order"]),
-            "ORDER_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir}/order.db",
-        }
-        | extra_env
-    )
+    ports = {name: free_port() for name in SERVICES}
+    env = _platform_env(data_dir, ports) | extra_env
     with log.open("ab") as output:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "up"],
@@ -86,12 +89,67 @@ def make_up(data_dir: Path, log: Path, timeout: float = 60, **extra_env: str) ->
         )
     stack = Stack(process, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, log)
     try:
-        deadline = time.monotonic() + timeout
-        while not all(_ready(url) for url in stack.urls.values()):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"make up did not become ready:\n{log.read_text()}")
-            time.sleep(0.2)
+        _wait_until_ready(stack.urls.values(), [process], log, timeout)
         yield stack
     finally:
         if process.poll() is None:
             stack.interrupt()
+
+
+def _wait_until_ready(
+    urls: Iterable[str], processes: list[subprocess.Popen[bytes]], log: Path, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not all(_ready(url) for url in urls):
+        if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
+            raise RuntimeError(f"the platform did not become ready:\n{log.read_text()}")
+        time.sleep(0.2)
+
+
+@dataclass
+class Processes:
+    """Each service as its own process, so that one can be stopped alone."""
+
+    processes: dict[str, subprocess.Popen[bytes]]
+    urls: dict[str, str]
+
+    def stop(self, service: str) -> None:
+        process = self.processes[service]
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+
+
+@contextmanager
+def service_processes(data_dir: Path, log: Path, timeout: float = 60) -> Iterator[Processes]:
+    """Run each service with ``python -m``, wired as the Procfile wires them."""
+    ports = {name: free_port() for name in SERVICES}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = _platform_env(data_dir, ports) | {
+        "PRODUCT_DEMO_DATA": "true",
+        "INVENTORY_DEMO_DATA": "true",
+        "ORDER_PRODUCT_URL": urls["product"],
+        "ORDER_INVENTORY_URL": urls["inventory"],
+        "GATEWAY_PRODUCT_URL": urls["product"],
+        "GATEWAY_INVENTORY_URL": urls["inventory"],
+        "GATEWAY_ORDER_URL": urls["order"],
+    }
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    with log.open("ab") as output:
+        for name in SERVICES:
+            module = "gateway" if name == "gateway" else f"{name}_service"
+            processes[name] = subprocess.Popen(
+                [sys.executable, "-m", module],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+    try:
+        _wait_until_ready(urls.values(), list(processes.values()), log, timeout)
+        yield Processes(processes, urls)
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in processes.values():
+            process.wait(timeout=15)

@@ -21,6 +21,7 @@ def run_service(
     settings_type: Callable[[], S],
     create_app: Callable[[S], FastAPI],
     migrate: Callable[[S], Coroutine[Any, Any, None]] | None = None,
+    distribution: str | None = None,
 ) -> None:
     """Serve the service (the default), or with ``migrate`` only bring its schema to head."""
     parser = argparse.ArgumentParser(prog=f"{service}_service")
@@ -29,7 +30,11 @@ def run_service(
     command = parser.parse_args().command
     settings = settings_type()
     configure_logging(service, settings.log_level)
-    configure_tracing(service, package_version(f"{service}-service"), settings.trace_sample_ratio)
+    configure_tracing(
+        service,
+        package_version(distribution or f"{service}-service"),
+        settings.trace_sample_ratio,
+    )
     if command == "migrate" and migrate is not None:
         asyncio.run(migrate(settings))
     else:

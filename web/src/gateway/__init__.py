@@ -1,0 +1,1 @@
+"""shopstack's web gateway: one origin for the page and the services' APIs."""

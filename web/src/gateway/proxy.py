@@ -1,0 +1,119 @@
+"""Forwarding /api/** to the services: status, headers and bodies passed through."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import aiohttp
+from fastapi import Request
+from opentelemetry import propagate
+from starlette.background import BackgroundTask
+from starlette.responses import StreamingResponse
+
+from shopkit.errors import Problem
+
+# Only what the services read: cookies and authorization stop here.
+FORWARDED_REQUEST_HEADERS = (
+    "accept",
+    "content-type",
+    "idempotency-key",
+    "accept-language",
+    # Replaced by the gateway's own span when tracing is on; passed on as they are otherwise.
+    "traceparent",
+    "tracestate",
+)
+FORWARDED_RESPONSE_HEADERS = ("content-type", "location", "retry-after", "cache-control")
+
+
+async def read_capped_body(request: Request, max_bytes: int) -> bytes:
+    """The request body, refused with a 413 problem past `max_bytes`."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(max_bytes)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            raise _too_large(max_bytes)
+    return bytes(body)
+
+
+def _too_large(max_bytes: int) -> Problem:
+    return Problem(
+        413,
+        "request-too-large",
+        "Request too large",
+        f"The request body is larger than {max_bytes} bytes.",
+    )
+
+
+async def forward(
+    request: Request,
+    session: aiohttp.ClientSession,
+    service: str,
+    upstream_url: str,
+    *,
+    timeout_seconds: float,
+    max_body_bytes: int,
+) -> StreamingResponse:
+    """Send `request` on to `upstream_url` and stream the answer back unchanged.
+
+    An upstream that cannot be reached is a 502 problem; one too slow to answer, a 504.
+    """
+    body = await read_capped_body(request, max_body_bytes)
+    headers = {
+        name: value
+        for name, value in request.headers.items()
+        if name.lower() in FORWARDED_REQUEST_HEADERS
+    }
+    headers["x-forwarded-proto"] = request.url.scheme
+    if request.client is not None:
+        headers["x-forwarded-for"] = request.client.host
+    propagate.inject(headers)
+    if request.url.query:
+        upstream_url += "?" + request.url.query
+    try:
+        upstream = await session.request(
+            request.method,
+            upstream_url,
+            data=body or None,
+            headers=headers,
+            allow_redirects=False,
+            timeout=aiohttp.ClientTimeout(total=timeout_seconds),
+        )
+    except TimeoutError as exc:
+        raise Problem(
+            504,
+            "upstream-timeout",
+            "Gateway Timeout",
+            f"The {service} service did not answer within {timeout_seconds:g} s.",
+            headers={"Retry-After": "2"},
+            service=service,
+        ) from exc
+    except aiohttp.ClientError as exc:
+        raise Problem(
+            502,
+            "upstream-unreachable",
+            "Bad Gateway",
+            f"The {service} service cannot be reached.",
+            headers={"Retry-After": "2"},
+            service=service,
+        ) from exc
+    return StreamingResponse(
+        _body_of(upstream),
+        status_code=upstream.status,
+        headers={
+            name: upstream.headers[name]
+            for name in FORWARDED_RESPONSE_HEADERS
+            if name in upstream.headers
+        },
+        background=BackgroundTask(upstream.release),
+    )
+
+
+async def _body_of(upstream: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in upstream.content.iter_chunked(64 * 1024):
+            yield chunk
+    except (TimeoutError, aiohttp.ClientError, asyncio.CancelledError):
+        upstream.close()
+        raise
