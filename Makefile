@@ -13,8 +13,8 @@ BIN := $(VENV)/bin
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-PROJECTS := pyproject.toml web/pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
-TYPED_SOURCES := libs/shopkit/src libs/testkit/src $(wildcard services/*/src) web/src
+PROJECTS := pyproject.toml web/pyproject.toml tools/cli/pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+TYPED_SOURCES := libs/shopkit/src libs/testkit/src $(wildcard services/*/src) web/src tools/cli/src
 
 .PHONY: help sync up test test-unit lint fmt clean
 

@@ -1,0 +1,1 @@
+"""shopstack's operator commands."""
