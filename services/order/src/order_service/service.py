@@ -3,7 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from order_service.domain import (
@@ -108,23 +108,27 @@ async def _take_stock(ordering: Ordering, order: Order) -> Order:
         # release that arrives first makes a late reservation take nothing).
         await _abandon(ordering, order)
         raise
-    await _settle_by_reservation(ordering.orders, order, reservation)
-    settled = await get_order(ordering.orders, order.order_number)
+    settled = await _settle_by_reservation(ordering.orders, order, reservation)
+    if settled is None:  # settled meanwhile by the recovery loop: answer what it decided
+        return await get_order(ordering.orders, order.order_number)
     ordering.outcomes.settled(settled)
     return settled
 
 
 async def _settle_by_reservation(
     orders: OrderRepository, order: Order, reservation: Reservation
-) -> None:
-    if reservation.status == "RESERVED":
-        await orders.settle(order.order_number, OrderStatus.PENDING, OrderStatus.CONFIRMED)
-    elif reservation.status == "REJECTED":
-        await orders.settle(
-            order.order_number, OrderStatus.PENDING, OrderStatus.REJECTED, reservation.shortages
-        )
-    else:
-        await orders.settle(order.order_number, OrderStatus.PENDING, OrderStatus.FAILED)
+) -> Order | None:
+    """Settle a PENDING order by its reservation; None if it was no longer PENDING."""
+    outcome = {
+        "RESERVED": OrderStatus.CONFIRMED,
+        "REJECTED": OrderStatus.REJECTED,
+    }.get(reservation.status, OrderStatus.FAILED)
+    shortages = reservation.shortages if outcome is OrderStatus.REJECTED else ()
+    if not await orders.settle(order.order_number, OrderStatus.PENDING, outcome, shortages):
+        return None
+    settled = order.settled(outcome, shortages)
+    # A failed attempt gives its key back (the repository clears it the same way).
+    return replace(settled, idempotency_key=None) if outcome is OrderStatus.FAILED else settled
 
 
 async def _abandon(ordering: Ordering, order: Order) -> None:
