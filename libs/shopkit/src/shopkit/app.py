@@ -32,7 +32,14 @@ def create_app(
     ``app.state.health_checks``.
     """
     version = package_version(distribution)
-    app = FastAPI(title=f"shopstack {service} service", version=version, lifespan=lifespan)
+    app = FastAPI(
+        title=f"shopstack {service} service",
+        version=version,
+        lifespan=lifespan,
+        # shopkit.tracing instruments the app (with /actuator/* left out) and shopkit.metrics
+        # counts requests: FastAPI's own telemetry would record every request twice.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     app.state.settings = settings
     app.state.health_checks = []
     app.state.metrics = ServiceMetrics(service=service, version=version, commit=settings.git_commit)
