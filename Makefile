@@ -16,7 +16,7 @@ export UV_PYTHON_DOWNLOADS := never
 PROJECTS := pyproject.toml web/pyproject.toml tools/cli/pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 TYPED_SOURCES := libs/shopkit/src libs/testkit/src $(wildcard services/*/src) web/src tools/cli/src
 
-.PHONY: help sync up test test-unit lint fmt clean
+.PHONY: help sync up test test-unit lint fmt images bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,12 @@ lint: sync ## ruff and mypy
 fmt: sync ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+images: sync ## Build every service image with buildah and run it (root; needs buildah, debootstrap)
+	$(BIN)/pytest -m images tests/deploy
+
+bench: sync ## Measure the platform on MariaDB against the machine's ceilings (needs wrk)
+	$(BIN)/python bench/run.py
 
 clean: ## Remove the environment, tools and local data
 	rm -rf $(VENV) $(TOOLS) .data .pytest_cache .mypy_cache .ruff_cache

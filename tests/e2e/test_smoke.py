@@ -90,8 +90,19 @@ def test_smoke_passes_on_a_healthy_platform_and_leaves_no_stock_behind(
     assert levels[0]["quantity"] == 0
 
 
-def test_smoke_passes_again_on_the_same_platform(stack: Stack) -> None:
-    assert smoke("--base-url", stack.urls["gateway"]).returncode == 0
+def test_the_pipelines_verify_stage_passes_on_the_same_platform(stack: Stack) -> None:
+    verify = Path(__file__).resolve().parents[2] / "ci" / "verify.sh"
+
+    result = subprocess.run(
+        [str(verify), "--base-url", stack.urls["gateway"]],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 passed, 0 failed" in result.stdout
 
 
 @pytest.fixture
@@ -115,3 +126,38 @@ def test_smoke_fails_when_nothing_answers() -> None:
 
     assert result.returncode == 1
     assert "FAIL  gateway:" in result.stdout
+
+
+def test_the_load_generator_runs_every_scenario_without_a_failure(stack: Stack) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    locust = str(Path(sys.executable).parent / "locust")
+
+    result = subprocess.run(
+        [
+            locust,
+            "-f",
+            str(repo / "bench" / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "-u",
+            "6",
+            "-r",
+            "6",
+            "-t",
+            "4s",
+            "--host",
+            stack.urls["gateway"],
+            "Shopper",
+            "FlashSaleBuyer",
+            "UniformBuyer",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "place order" in report
+    assert "Aggregated" in report

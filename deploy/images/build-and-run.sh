@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# Builds every service image from its unchanged Dockerfile with buildah, starts one container
+# per image and checks that it serves liveness and readiness, runs as non-root, writes nothing
+# outside /tmp, and (product) carries no SQL driver. The four containers are then used
+# together through the gateway.
+#
+# No Docker engine, registry or Kubernetes is reachable on the build machines, so the
+# Dockerfiles' base image (python:3.11.14-slim-bookworm) is stood in for by a debootstrapped
+# Debian bookworm with Debian's python3.11, at the same paths the real image has
+# (/usr/local/bin/python3.11), tagged with the very name the Dockerfiles use.
+#
+# Needs root, buildah, debootstrap, PyPI and Debian mirrors. The stand-in base and buildah's
+# layer cache live under $SHOPSTACK_IMAGE_CACHE (default /var/cache/shopstack-images), so a
+# second run only rebuilds what changed. Storage is overlay where the kernel mounts it, else
+# vfs, which copies the whole root filesystem for every layer (measured, four images from a
+# cached base: 45 s on overlay, 5 minutes on vfs); SHOPSTACK_STORAGE_DRIVER forces one.
+# With MariaDB on 127.0.0.1:3306 (root, no password) inventory and order run on it (databases
+# made and dropped here); else on SQLite in the container's /tmp.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CACHE="${SHOPSTACK_IMAGE_CACHE:-/var/cache/shopstack-images}"
+TAG="${SHOPSTACK_IMAGE_TAG:-check}"
+# Bump when the stand-in's recipe changes, so a cached rootfs is not reused.
+BASE_RECIPE=v1
+VENV_BIN="$REPO/.venv/bin"
+WORK="$(mktemp -d)"
+
+# overlay if this kernel mounts it here, else vfs (always works, but slowly).
+storage_driver() {
+  local probe="$WORK/overlay-probe"
+  mkdir -p "$probe"/{lower,upper,work,merged}
+  if mount -t overlay overlay -o "lowerdir=$probe/lower,upperdir=$probe/upper,workdir=$probe/work" \
+    "$probe/merged" 2>/dev/null; then
+    umount "$probe/merged"
+    echo overlay
+  else
+    echo vfs
+  fi
+}
+DRIVER="${SHOPSTACK_STORAGE_DRIVER:-$(storage_driver)}"
+# One store per driver: buildah refuses a store made by another driver.
+BUILDAH=(buildah --root "$CACHE/storage-$DRIVER" --runroot "$CACHE/run-$DRIVER" --storage-driver "$DRIVER")
+# service  Dockerfile  env-prefix
+SERVICES=(
+  "product services/product/Dockerfile PRODUCT"
+  "inventory services/inventory/Dockerfile INVENTORY"
+  "order services/order/Dockerfile ORDER"
+  "gateway web/Dockerfile GATEWAY"
+)
+declare -A PORT PGID CONTAINER
+DATABASES=()
+PIDS=()
+
+log() { printf '[images %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "FAIL: $*"; exit 1; }
+
+cleanup() {
+  local pgid name db
+  for pgid in "${PGID[@]}"; do kill -TERM -- "-$pgid" 2>/dev/null || true; done
+  for pgid in "${PIDS[@]}"; do kill -TERM "$pgid" 2>/dev/null || true; done
+  sleep 1
+  for name in "${CONTAINER[@]}"; do "${BUILDAH[@]}" rm "$name" >/dev/null 2>&1 || true; done
+  for db in "${DATABASES[@]}"; do
+    mysql --protocol=tcp -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS \`$db\`" || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# The single base image name every FROM uses (builder and runtime stages alike).
+base_image_name() {
+  local names
+  names="$(grep -h '^FROM ' "$REPO/services/product/Dockerfile" "$REPO/services/inventory/Dockerfile" \
+    "$REPO/services/order/Dockerfile" "$REPO/web/Dockerfile" | awk '{print $2}' | sort -u)"
+  [[ "$(wc -l <<<"$names")" == 1 ]] || die "the Dockerfiles use more than one base: $names"
+  printf '%s\n' "$names"
+}
+
+# debootstrap (about 30 s), then what the Dockerfiles use from python:3.11-slim: python at
+# /usr/local/bin, `python -m venv` with ensurepip, CA certificates. Cached as a tarball.
+make_base_rootfs() {
+  local tarball="$1" rootfs="$WORK/rootfs"
+  log "debootstrap bookworm into $rootfs (cached afterwards as $tarball)"
+  debootstrap --variant=minbase --include=python3.11,python3-venv,ca-certificates \
+    bookworm "$rootfs" http://deb.debian.org/debian >"$WORK/debootstrap.log" 2>&1 \
+    || { tail -20 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
+  local name
+  for name in python python3 python3.11; do ln -sf /usr/bin/python3.11 "$rootfs/usr/local/bin/$name"; done
+  # This sandbox's egress proxy re-signs TLS: the stand-in trusts the host's CA bundle, which
+  # holds Debian's CAs plus the proxy's. The real base image needs none of this.
+  cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+  rm -rf "$rootfs/var/cache/apt/archives/"*.deb "$rootfs/var/lib/apt/lists/"*
+  tar -C "$rootfs" -cf "$tarball.partial" . && mv "$tarball.partial" "$tarball"
+  rm -rf "$rootfs"
+}
+
+ensure_base_image() {
+  local base="$1" tarball="$CACHE/base-bookworm-py311-$BASE_RECIPE.tar" ctr mnt
+  if "${BUILDAH[@]}" inspect --type image "$base" >/dev/null 2>&1; then
+    log "stand-in base $base: cached"
+    return
+  fi
+  [[ -f "$tarball" ]] || make_base_rootfs "$tarball"
+  ctr="$("${BUILDAH[@]}" from scratch)"
+  mnt="$("${BUILDAH[@]}" mount "$ctr")"
+  tar -C "$mnt" -xf "$tarball"
+  "${BUILDAH[@]}" umount "$ctr" >/dev/null
+  # The real image's environment, plus the CA bundle for pip and uv (see above).
+  "${BUILDAH[@]}" config --env PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin \
+    --env LANG=C.UTF-8 --env PYTHON_VERSION=3.11 \
+    --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+    --env PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
+    --cmd python3 "$ctr"
+  "${BUILDAH[@]}" commit --quiet --rm "$ctr" "$base" >/dev/null
+  log "stand-in base $base: committed"
+}
+
+build_image() {
+  local svc="$1" dockerfile="$2" started
+  started=$SECONDS
+  log "build $svc from $dockerfile"
+  "${BUILDAH[@]}" bud --isolation chroot --layers --pull=never --format docker --quiet \
+    --build-arg VERSION=0.1.0 --build-arg "REVISION=$(git -C "$REPO" rev-parse HEAD)" \
+    -f "$REPO/$dockerfile" -t "localhost/shopstack/$svc:$TAG" "$REPO" >"$WORK/build-$svc.log" 2>&1 \
+    || { tail -40 "$WORK/build-$svc.log" >&2; die "build of $svc failed"; }
+  log "built $svc in $((SECONDS - started)) s"
+}
+
+# One list field of an image's Docker config (Entrypoint, Cmd, Healthcheck.Test), one
+# argument per NUL-terminated item (buildah 1.28's --format has no json function).
+image_args() {
+  "${BUILDAH[@]}" inspect --type image "localhost/shopstack/$1:$TAG" >"$WORK/inspect-$1.json"
+  python3 - "$WORK/inspect-$1.json" "$2" <<'EOF'
+import json, sys
+value = json.load(open(sys.argv[1]))["Docker"]["config"]
+for key in sys.argv[2].split("."):
+    value = value[key]
+sys.stdout.write("".join(arg + "\0" for arg in value))
+EOF
+}
+
+# Starts the image's own ENTRYPOINT + CMD as the image's USER, host network, in its own
+# process group; extra arguments are KEY=VALUE environment settings.
+start_container() {
+  local svc="$1" port="$2" entry cmd
+  shift 2
+  local env_args=()
+  local kv
+  for kv in "$@"; do env_args+=(--env "$kv"); done
+  image_args "$svc" Entrypoint >"$WORK/entry-$svc"
+  image_args "$svc" Cmd >"$WORK/cmd-$svc"
+  mapfile -d '' entry <"$WORK/entry-$svc"
+  mapfile -d '' cmd <"$WORK/cmd-$svc"
+  CONTAINER[$svc]="$("${BUILDAH[@]}" from --pull-never --name "shopstack-check-$svc" "localhost/shopstack/$svc:$TAG")"
+  touch "$WORK/started-$svc"
+  setsid "${BUILDAH[@]}" run --isolation chroot "${env_args[@]}" "${CONTAINER[$svc]}" -- \
+    "${entry[@]}" "${cmd[@]}" >"$WORK/run-$svc.log" 2>&1 &
+  PGID[$svc]=$!
+  PORT[$svc]="$port"
+}
+
+http_status() {
+  python3 - "$1" <<'EOF'
+import sys, urllib.error, urllib.request
+try:
+    print(urllib.request.urlopen(sys.argv[1], timeout=3).status)
+except urllib.error.HTTPError as e:
+    print(e.code)
+except OSError:
+    print(0)
+EOF
+}
+
+wait_for() {
+  local url="$1" svc="$2"
+  for _ in $(seq 120); do
+    [[ "$(http_status "$url")" == 200 ]] && return 0
+    kill -0 "${PGID[$svc]}" 2>/dev/null || { cat "$WORK/run-$svc.log" >&2; die "$svc exited"; }
+    sleep 0.5
+  done
+  cat "$WORK/run-$svc.log" >&2
+  die "$url did not answer 200"
+}
+
+check_container() {
+  local svc="$1" prefix="$2" base="http://127.0.0.1:${PORT[$1]}" pid uid rss health mnt written
+  wait_for "$base/actuator/health/liveness" "$svc"
+  [[ "$(http_status "$base/actuator/health/readiness")" == 200 ]] || die "$svc is not ready"
+  pid="$(ss -ltnpH "sport = :${PORT[$svc]}" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+  uid="$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")"
+  rss="$(awk '/^VmRSS:/ {print int($2 / 1024)}' "/proc/$pid/status")"
+  [[ "$uid" != 0 ]] || die "$svc runs as root"
+  # The image's HEALTHCHECK command, run inside the container as the image's user.
+  image_args "$svc" Healthcheck.Test >"$WORK/health-$svc"
+  mapfile -d '' health <"$WORK/health-$svc"
+  [[ "${health[0]}" == CMD ]] || die "$svc: HEALTHCHECK is not an exec form"
+  "${BUILDAH[@]}" run --isolation chroot --env "${prefix}_PORT=${PORT[$svc]}" "${CONTAINER[$svc]}" -- \
+    "${health[@]:1}" || die "$svc: HEALTHCHECK failed"
+  # Read-only-root friendly: nothing written outside /tmp since the container started
+  # (buildah's own bind-mount targets excepted).
+  mnt="$("${BUILDAH[@]}" mount "${CONTAINER[$svc]}")"
+  written="$(find "$mnt" -xdev -newer "$WORK/started-$svc" \
+    -not -path "$mnt/tmp" -not -path "$mnt/tmp/*" -not -path "$mnt/etc/hosts" \
+    -not -path "$mnt/etc/resolv.conf" -not -path "$mnt/etc/hostname" -not -path "$mnt/run" \
+    -not -path "$mnt/run/*" -not -path "$mnt/dev" -not -path "$mnt/proc" -not -path "$mnt/sys" \
+    -not -path "$mnt" -not -path "$mnt/etc" -print)"
+  "${BUILDAH[@]}" umount "${CONTAINER[$svc]}" >/dev/null
+  [[ -z "$written" ]] || die "$svc wrote outside /tmp: ${written//$mnt/}"
+  log "ok $svc: liveness and readiness 200, HEALTHCHECK passes, uid $uid, no writes outside /tmp, RSS $rss MiB"
+}
+
+# A fresh database for one service; its name is kept in DATABASES for cleanup. Not called
+# in $(...): a subshell would lose that.
+make_database() {
+  local db="shopstack_img_$1_$$"
+  mysql --protocol=tcp -h127.0.0.1 -uroot -e "CREATE DATABASE \`$db\`"
+  DATABASES+=("$db")
+}
+
+main() {
+  [[ "$(id -u)" == 0 ]] || die "run as root (buildah with vfs storage and chroot isolation)"
+  command -v buildah >/dev/null || die "buildah is not installed (apt-get install buildah)"
+  command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
+  mkdir -p "$CACHE"
+  local started=$SECONDS base spec svc dockerfile prefix
+  log "buildah storage driver: $DRIVER"
+  base="$(base_image_name)"
+  ensure_base_image "$base"
+  for spec in "${SERVICES[@]}"; do
+    read -r svc dockerfile prefix <<<"$spec"
+    build_image "$svc" "$dockerfile"
+  done
+
+  local inventory_db order_db mongo_port
+  if mysqladmin --protocol=tcp -h127.0.0.1 -uroot ping >/dev/null 2>&1; then
+    log "inventory and order on MariaDB at 127.0.0.1:3306"
+    make_database inventory
+    make_database order
+    inventory_db="mysql+asyncmy://root@127.0.0.1:3306/${DATABASES[0]}?charset=utf8mb4"
+    order_db="mysql+asyncmy://root@127.0.0.1:3306/${DATABASES[1]}?charset=utf8mb4"
+  else
+    log "no MariaDB on 127.0.0.1:3306: inventory and order on SQLite in the container's /tmp"
+    inventory_db="sqlite+aiosqlite:////tmp/inventory.db"
+    order_db="sqlite+aiosqlite:////tmp/order.db"
+  fi
+  # The product image has no SQL driver: it runs on the MongoDB wire server from the venv.
+  mongo_port="$(free_port)"
+  "$VENV_BIN/nx-27017" --db memory --port "$mongo_port" >"$WORK/nx.log" 2>&1 &
+  PIDS+=($!)
+
+  for svc in product inventory order gateway; do PORT[$svc]="$(free_port)"; done
+  start_container product "${PORT[product]}" "PRODUCT_PORT=${PORT[product]}" \
+    "PRODUCT_DATABASE_URL=mongodb://127.0.0.1:$mongo_port/shopstack_product"
+  start_container inventory "${PORT[inventory]}" "INVENTORY_PORT=${PORT[inventory]}" \
+    "INVENTORY_DATABASE_URL=$inventory_db"
+  start_container order "${PORT[order]}" "ORDER_PORT=${PORT[order]}" "ORDER_DATABASE_URL=$order_db" \
+    "ORDER_PRODUCT_URL=http://127.0.0.1:${PORT[product]}" \
+    "ORDER_INVENTORY_URL=http://127.0.0.1:${PORT[inventory]}"
+  start_container gateway "${PORT[gateway]}" "GATEWAY_PORT=${PORT[gateway]}" \
+    "GATEWAY_PRODUCT_URL=http://127.0.0.1:${PORT[product]}" \
+    "GATEWAY_INVENTORY_URL=http://127.0.0.1:${PORT[inventory]}" \
+    "GATEWAY_ORDER_URL=http://127.0.0.1:${PORT[order]}"
+  for spec in "${SERVICES[@]}"; do
+    read -r svc dockerfile prefix <<<"$spec"
+    check_container "$svc" "$prefix"
+  done
+
+  # The catalog image deliberately lacks SQL drivers (README: product-service without `sql`).
+  "${BUILDAH[@]}" run --isolation chroot "${CONTAINER[product]}" -- python -c \
+    'import importlib.util as u, sys; found = [m for m in ("asyncmy", "sqlalchemy", "aiosqlite") if u.find_spec(m)]; sys.exit(f"SQL modules in the image: {found}" if found else 0)' \
+    || die "the product image carries a SQL driver"
+  log "ok product: no asyncmy, sqlalchemy or aiosqlite in the image"
+
+  # The four images together: the page and an order placed through the gateway.
+  python3 "$REPO/deploy/images/smoke_order.py" "http://127.0.0.1:${PORT[gateway]}" \
+    || die "an order through the gateway failed"
+  # The pipeline's scan stage, for real on these images: misconfigurations and secrets (the
+  # vulnerability database cannot be downloaded here).
+  mkdir -p "$WORK/archives"
+  for spec in "${SERVICES[@]}"; do
+    read -r svc dockerfile prefix <<<"$spec"
+    "${BUILDAH[@]}" push --quiet "localhost/shopstack/$svc:$TAG" "docker-archive:$WORK/archives/$svc.tar" \
+      || die "could not export the $svc image"
+  done
+  TRIVY="$VENV_BIN/trivy" TRIVY_OFFLINE=true REPORTS_DIR="${REPORTS_DIR:-$WORK/reports}" \
+    "$REPO/ci/scan.sh" --archives "$WORK/archives" || die "trivy found a problem in an image"
+  log "ok trivy: no misconfiguration or secret in any image"
+  log "all images pass in $((SECONDS - started)) s"
+}
+
+main "$@"

@@ -1,0 +1,70 @@
+"""Fixtures for the deploy artefacts: the Kustomize overlays rendered once per session.
+
+The `images` marker (buildah builds of every Dockerfile, minutes and root) is opt-in: those
+tests run only when selected with `-m images` (`make images`), never in a plain `pytest`.
+"""
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from testkit.availability import require
+
+from .paths import K8S, KUBECTL, OVERLAYS
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "images: builds and runs the service images with buildah (make images)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "images" in (config.getoption("markexpr") or ""):
+        return
+    deselected = [item for item in items if item.get_closest_marker("images")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("images")]
+
+
+@pytest.fixture(scope="session")
+def k8s_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """deploy/k8s copied, with every secrets/*.env.example copied to its real name, as an
+    operator would before `kubectl apply -k` (the real files are never committed)."""
+    root = tmp_path_factory.mktemp("k8s") / "k8s"
+    shutil.copytree(K8S, root, ignore=shutil.ignore_patterns("*.env"))
+    for example in root.glob("overlays/*/secrets/*.env.example"):
+        shutil.copy(example, example.with_suffix(""))
+    return root
+
+
+@pytest.fixture(scope="session")
+def rendered(k8s_copy: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every overlay rendered by `kubectl kustomize`: overlay name -> its objects."""
+    require(KUBECTL.exists(), f"{KUBECTL} is not installed (google-cloud-sdk's kubectl)")
+    result = {}
+    for overlay in OVERLAYS:
+        out = subprocess.run(
+            [str(KUBECTL), "kustomize", str(k8s_copy / "overlays" / overlay)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        result[overlay] = [doc for doc in yaml.safe_load_all(out) if doc]
+    return result
+
+
+@pytest.fixture(scope="session")
+def rendered_dir(
+    rendered: dict[str, list[dict[str, Any]]], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The renderings as files, for the scanners that read files."""
+    folder = tmp_path_factory.mktemp("rendered")
+    for overlay, objects in rendered.items():
+        (folder / f"{overlay}.yaml").write_text(yaml.safe_dump_all(objects))
+    return folder

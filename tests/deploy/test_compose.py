@@ -1,0 +1,185 @@
+"""The compose stack as Compose v2 itself resolves it (`config --format json`).
+
+No Docker engine runs on the build machines, so the stack is not started here: these tests
+read the model Compose would run.
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .paths import REPO, compose_binary
+
+COMPOSE = REPO / "deploy" / "compose" / "compose.yaml"
+MONITORING = REPO / "deploy" / "monitoring"
+PORTS = {
+    "gateway": 8000,
+    "product": 8080,
+    "inventory": 8081,
+    "order": 8082,
+    "prometheus": 9090,
+    "grafana": 3000,
+    "alertmanager": 9093,
+    "loki": 3100,
+    "tempo": 3200,
+}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    env_file = tmp_path_factory.mktemp("compose") / ".env"
+    shutil.copy(COMPOSE.parent / ".env.example", env_file)
+    command = [compose_binary(), "-f", str(COMPOSE), "--env-file", str(env_file)]
+    out = subprocess.run(
+        [*command, "config", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def services(stack: dict[str, Any]) -> dict[str, Any]:
+    return stack["services"]  # type: ignore[no-any-return]
+
+
+def test_the_whole_stack_is_there(stack: dict[str, Any]) -> None:
+    assert set(services(stack)) == {
+        *PORTS,
+        "inventory-migrate",
+        "order-migrate",
+        "mongodb",
+        "mysql",
+        "mysqld-exporter",
+        "mongodb-exporter",
+        "otel-collector",
+        "promtail",
+    }
+
+
+def test_each_ui_and_api_is_published_on_its_port_and_the_databases_are_not(
+    stack: dict[str, Any],
+) -> None:
+    for name, port in PORTS.items():
+        published = [int(p["published"]) for p in services(stack)[name].get("ports", [])]
+        assert published == [port], name
+    assert {int(p["published"]) for p in services(stack)["otel-collector"]["ports"]} == {
+        4317,
+        4318,
+    }
+    for name in ("mysql", "mongodb", "mysqld-exporter", "mongodb-exporter"):
+        assert "ports" not in services(stack)[name], name
+
+
+@pytest.mark.parametrize(
+    ("service", "needs"),
+    [
+        ("product", {"mongodb": "service_healthy"}),
+        ("inventory-migrate", {"mysql": "service_healthy"}),
+        (
+            "inventory",
+            {"mysql": "service_healthy", "inventory-migrate": "service_completed_successfully"},
+        ),
+        (
+            "order",
+            {
+                "mysql": "service_healthy",
+                "order-migrate": "service_completed_successfully",
+                "product": "service_healthy",
+                "inventory": "service_healthy",
+            },
+        ),
+        (
+            "gateway",
+            {
+                "product": "service_healthy",
+                "inventory": "service_healthy",
+                "order": "service_healthy",
+            },
+        ),
+        ("mysqld-exporter", {"mysql": "service_healthy"}),
+        ("mongodb-exporter", {"mongodb": "service_healthy"}),
+        ("grafana", {"prometheus": "service_healthy"}),
+    ],
+)
+def test_services_start_only_when_what_they_need_is_healthy(
+    stack: dict[str, Any], service: str, needs: dict[str, str]
+) -> None:
+    depends = services(stack)[service]["depends_on"]
+    for dependency, condition in needs.items():
+        assert depends[dependency]["condition"] == condition, dependency
+        gate = services(stack)[dependency]
+        if condition == "service_healthy":
+            assert gate["healthcheck"]["test"], dependency
+
+
+def test_migrations_run_once_before_the_services_which_then_skip_their_own(
+    stack: dict[str, Any],
+) -> None:
+    for service in ("inventory", "order"):
+        migrate = services(stack)[f"{service}-migrate"]
+        assert migrate["command"] == ["migrate"]
+        assert migrate["restart"] == "no"
+        assert services(stack)[service]["environment"][f"{service.upper()}_MIGRATE_ON_START"] == (
+            "false"
+        )
+
+
+def test_the_services_run_read_only_without_capabilities(stack: dict[str, Any]) -> None:
+    for name in ("product", "inventory", "order", "gateway", "inventory-migrate", "order-migrate"):
+        service = services(stack)[name]
+        assert service["read_only"] is True, name
+        assert service["cap_drop"] == ["ALL"], name
+        assert "no-new-privileges:true" in service["security_opt"], name
+        # Readiness (their own store), not the image's liveness, gates what depends on them.
+        if "healthcheck" in service:
+            assert "/actuator/health/readiness" in service["healthcheck"]["test"][-1]
+
+
+def test_monitoring_configs_are_mounted_read_only_from_deploy_monitoring(
+    stack: dict[str, Any],
+) -> None:
+    mounted = []
+    for name, service in services(stack).items():
+        for volume in service.get("volumes", []):
+            source = Path(volume.get("source", ""))
+            if volume["type"] == "bind" and MONITORING in source.parents:
+                assert volume["read_only"] is True, (name, source)
+                mounted.append(source.relative_to(MONITORING).as_posix())
+    assert sorted(mounted) == [
+        "alertmanager",
+        "grafana/dashboards",
+        "grafana/provisioning",
+        "loki/loki.yml",
+        "otel-collector/otel-collector.yml",
+        "prometheus",
+        "promtail/promtail.yml",
+        "tempo/tempo.yml",
+    ]
+    for path in mounted:
+        assert (MONITORING / path).exists(), path
+
+
+def test_data_lives_in_named_volumes(stack: dict[str, Any]) -> None:
+    for name, path in (
+        ("mysql", "/var/lib/mysql"),
+        ("mongodb", "/data/db"),
+        ("prometheus", "/prometheus"),
+        ("grafana", "/var/lib/grafana"),
+        ("loki", "/loki"),
+        ("tempo", "/var/tempo"),
+        ("alertmanager", "/alertmanager"),
+    ):
+        volumes = {v["target"]: v for v in services(stack)[name]["volumes"]}
+        assert volumes[path]["type"] == "volume", name
+        assert volumes[path]["source"] in stack["volumes"]
+
+
+def test_the_services_send_traces_to_the_collector(stack: dict[str, Any]) -> None:
+    for name in ("product", "inventory", "order", "gateway"):
+        environment = services(stack)[name]["environment"]
+        assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"

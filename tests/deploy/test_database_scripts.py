@@ -1,0 +1,213 @@
+"""The database scripts the deployments run, run here against the real MariaDB.
+
+- the init script (compose mysql-init/, Kubernetes mysql-init ConfigMap) makes one database
+  and one confined user per service, and the exporter's user;
+- the mysql-backup CronJob's script dumps, prunes old dumps, and its documented restore mode
+  brings back every row after the databases are gone.
+"""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from testkit.availability import require
+
+from .paths import REPO
+
+pytestmark = pytest.mark.mariadb
+
+INIT_SCRIPT = REPO / "deploy" / "compose" / "mysql-init" / "01-databases.sh"
+BACKUP_SCRIPT = REPO / "deploy" / "k8s" / "base" / "backup" / "scripts" / "mysql-backup.sh"
+DOCS = REPO / "docs" / "deploy.md"
+HOST = os.environ.get("MARIADB_HOST", "127.0.0.1")
+TCP = ["--protocol=tcp", f"--host={HOST}", "--port=3306"]
+
+
+def sql(
+    statement: str,
+    *,
+    user: str = "root",
+    password: str = "",
+    database: str = "",
+    binary_as_hex: bool = False,
+) -> str:
+    result = subprocess.run(
+        ["mysql", *TCP, f"--user={user}", "--batch", "--skip-column-names", "-e", statement]
+        + (["--binary-as-hex"] if binary_as_hex else [])
+        + ([database] if database else []),
+        env={**os.environ, "MYSQL_PWD": password},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr.strip())
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def mariadb() -> None:
+    require(shutil.which("mysql") is not None, "the mysql client is not installed")
+    require(shutil.which("mysqldump") is not None, "mysqldump is not installed")
+    try:
+        sql("SELECT 1")
+    except RuntimeError as error:
+        require(False, f"MariaDB is not reachable on {HOST}:3306 as root: {error}")
+
+
+@pytest.fixture
+def names(mariadb: None) -> Iterator[dict[str, str]]:
+    """Fresh database and user names for one test; all dropped afterwards."""
+    tag = secrets.token_hex(3)
+    made = {"inventory": f"ss_{tag}_inventory", "orders": f"ss_{tag}_orders"}
+    made["exporter"] = f"ss_{tag}_exporter"
+    yield made
+    for name in made.values():
+        sql(f"DROP DATABASE IF EXISTS `{name}`")
+        sql(f"DROP USER IF EXISTS '{name}'@'%'")
+
+
+def test_init_script_gives_each_service_its_own_database_and_nothing_else(
+    names: dict[str, str],
+) -> None:
+    # Quotes and a backslash: the script must escape them, not break or inject.
+    passwords = {"inventory": "inv-'quoted'\\pw", "orders": "ord-pw-2", "exporter": "exp-pw-3"}
+    subprocess.run(
+        ["bash", str(INIT_SCRIPT), *TCP],
+        env={
+            **os.environ,
+            "MARIADB_ROOT_PASSWORD": "",
+            "INVENTORY_DB_NAME": names["inventory"],
+            "ORDER_DB_NAME": names["orders"],
+            "MYSQL_EXPORTER_USER": names["exporter"],
+            "INVENTORY_DB_PASSWORD": passwords["inventory"],
+            "ORDER_DB_PASSWORD": passwords["orders"],
+            "MYSQL_EXPORTER_PASSWORD": passwords["exporter"],
+        },
+        check=True,
+    )
+    inventory, orders, exporter = names["inventory"], names["orders"], names["exporter"]
+    sql(
+        "CREATE TABLE t (id INT PRIMARY KEY)",
+        database=inventory,
+        user=inventory,
+        password=passwords["inventory"],
+    )
+    assert sql("SHOW DATABASES", user=inventory, password=passwords["inventory"]).split() == [
+        "information_schema",
+        inventory,
+    ]
+    with pytest.raises(RuntimeError, match="denied"):
+        sql(
+            "CREATE TABLE t (id INT)",
+            database=orders,
+            user=inventory,
+            password=passwords["inventory"],
+        )
+    with pytest.raises(RuntimeError, match="denied"):
+        sql("SELECT * FROM t", database=inventory, user=orders, password=passwords["orders"])
+    # The exporter reads server status and can change nothing.
+    status = sql("SHOW GLOBAL STATUS LIKE 'Uptime'", user=exporter, password=passwords["exporter"])
+    assert "Uptime" in status
+    with pytest.raises(RuntimeError, match="denied"):
+        sql("DROP TABLE t", database=inventory, user=exporter, password=passwords["exporter"])
+
+
+def migrate(service: str, database: str) -> None:
+    prefix = service.upper()
+    subprocess.run(
+        [sys.executable, "-m", f"{service}_service", "migrate"],
+        env={
+            **os.environ,
+            f"{prefix}_DATABASE_URL": f"mysql+asyncmy://root@{HOST}:3306/{database}?charset=utf8mb4",
+        },
+        check=True,
+        capture_output=True,
+    )
+
+
+def snapshot(*databases: str) -> dict[str, str]:
+    """Every row of every table, in key order (binary columns as hex)."""
+    rows = {}
+    for database in databases:
+        for table in sql("SHOW TABLES", database=database).split():
+            rows[f"{database}.{table}"] = sql(
+                f"SELECT * FROM `{table}` ORDER BY 1", database=database, binary_as_hex=True
+            )
+    return rows
+
+
+def backup_script(backup_dir: Path, databases: list[str], **extra: str) -> str:
+    """The CronJob's container, as its manifest sets it up, against the local server."""
+    result = subprocess.run(
+        ["bash", str(BACKUP_SCRIPT)],
+        env={
+            "PATH": os.environ["PATH"],
+            "MYSQL_HOST": HOST,
+            "MYSQL_USER": "root",
+            "MYSQL_PWD": "",
+            "DATABASES": " ".join(databases),
+            "BACKUP_DIR": str(backup_dir),
+            "RETENTION_DAYS": "7",
+            **extra,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_a_backup_restored_with_the_documented_command_brings_back_every_row(
+    names: dict[str, str], tmp_path: Path
+) -> None:
+    inventory, orders = names["inventory"], names["orders"]
+    for database in (inventory, orders):
+        sql(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
+    # The real schemas, from the services' own migrations, and rows of every kind.
+    migrate("inventory", inventory)
+    migrate("order", orders)
+    values = ", ".join(f"('sku_{i}', {i * 7})" for i in range(500))
+    sql(f"INSERT INTO inventory (sku_code, quantity) VALUES {values}", database=inventory)
+    sql(
+        "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT, blob_value BLOB, note TEXT NULL);"
+        "INSERT INTO notes VALUES (1, 'crème brûlée ☕', X'00FF10', NULL),"
+        " (2, 'it''s \\\\ \"quoted\"', X'', 'x');",
+        database=orders,
+    )
+    before = snapshot(inventory, orders)
+    assert len(before[f"{inventory}.inventory"].splitlines()) == 500
+
+    # Dumps older than RETENTION_DAYS go; younger ones stay.
+    old = tmp_path / "mysql-20000101T000000Z.sql.gz"
+    recent = tmp_path / "mysql-20000102T000000Z.sql.gz"
+    for path, days in ((old, 8), (recent, 3)):
+        path.write_bytes(b"")
+        stamp = time.time() - days * 86400
+        os.utime(path, (stamp, stamp))
+    backup_script(tmp_path, [inventory, orders])
+    (dump,) = [p for p in tmp_path.glob("mysql-*.sql.gz") if p not in (old, recent)]
+    assert not old.exists()
+    assert recent.exists()
+    assert not list(tmp_path.glob("*.partial"))
+
+    # The disaster: both databases gone. Then the restore docs/deploy.md gives.
+    for database in (inventory, orders):
+        sql(f"DROP DATABASE `{database}`")
+    out = backup_script(tmp_path, [inventory, orders], RESTORE_FILE=str(dump))
+    assert f"restored {dump}" in out
+    assert snapshot(inventory, orders) == before
+
+
+def test_the_docs_restore_through_the_backup_scripts_restore_mode() -> None:
+    text = DOCS.read_text()
+    assert "kubectl -n shopstack create job mysql-restore --from=cronjob/mysql-backup" in text
+    assert "RESTORE_FILE=/backup/mysql-" in text
+    assert "kubectl -n shopstack create job mongodb-restore --from=cronjob/mongodb-backup" in text
