@@ -188,7 +188,6 @@ def main() -> int:
                         order_url,
                         connections=connections,
                         seconds=SECONDS,
-                        script="order.lua",
                         env={"SKUS": skus, "PRICE": "10.0", "PATH": "/usr/bin:/bin"},
                     )
                     result["orders"][scenario][str(connections)] = orders_result(figures)

@@ -14,7 +14,7 @@ def wrk(
     *,
     connections: int,
     seconds: int,
-    script: str = "get.lua",
+    script: str = "load.lua",
     env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Load `url` for `seconds` with `connections` keep-alive connections; one wrk thread,

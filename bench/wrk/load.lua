@@ -1,6 +1,6 @@
--- wrk: place one-line orders. SKUS (comma-separated) picks the scenario: one hot SKU for a
--- flash sale, many for uniform load. Prints one JSON line with throughput, latency and
--- the answers by status, for bench/run.py to read.
+-- wrk: with SKUS set (comma-separated), place one-line orders: one hot SKU for a flash sale,
+-- many for uniform load; without it, GET wrk's own URL. Prints one JSON line with
+-- throughput, latency and the answers by status, for bench/run.py to read.
 local skus = {}
 for sku in string.gmatch(os.getenv("SKUS") or "", "[^,]+") do
   skus[#skus + 1] = sku
@@ -17,10 +17,12 @@ function init(args)
   answered = {}
 end
 
-function request()
-  local sku = skus[math.random(#skus)]
-  local body = '{"orderLineItemsDtoList":[{"skuCode":"' .. sku .. '","price":' .. price .. ',"quantity":1}]}'
-  return wrk.format("POST", "/api/order/create", { ["Content-Type"] = "application/json" }, body)
+if #skus > 0 then
+  function request()
+    local sku = skus[math.random(#skus)]
+    local body = '{"orderLineItemsDtoList":[{"skuCode":"' .. sku .. '","price":' .. price .. ',"quantity":1}]}'
+    return wrk.format("POST", "/api/order/create", { ["Content-Type"] = "application/json" }, body)
+  end
 end
 
 function response(status, headers, body)
