@@ -19,7 +19,9 @@ def _invalid(message: str, value: object) -> RequestValidationError:
     )
 
 
-def sku_codes_query(
+# Dependencies are `async def` throughout: FastAPI runs a plain `def` dependency in a worker
+# thread, which cost a third of a request's time in the profile (docs/performance.md).
+async def sku_codes_query(
     sku_code: Annotated[
         list[str] | None,
         Query(alias="skuCode", description="Repeat it, or separate codes by commas."),

@@ -8,7 +8,7 @@ from inventory_service.metrics import InventoryMetrics
 from inventory_service.ports import ReservationRepository, StockRepository
 
 
-def get_stock(request: Request) -> StockRepository:
+async def get_stock(request: Request) -> StockRepository:
     repository: StockRepository = request.app.state.stock
     return repository
 
@@ -16,7 +16,7 @@ def get_stock(request: Request) -> StockRepository:
 Stock = Annotated[StockRepository, Depends(get_stock)]
 
 
-def get_reservations(request: Request) -> ReservationRepository:
+async def get_reservations(request: Request) -> ReservationRepository:
     repository: ReservationRepository = request.app.state.reservations
     return repository
 
@@ -24,7 +24,7 @@ def get_reservations(request: Request) -> ReservationRepository:
 Reservations = Annotated[ReservationRepository, Depends(get_reservations)]
 
 
-def get_inventory_metrics(request: Request) -> InventoryMetrics:
+async def get_inventory_metrics(request: Request) -> InventoryMetrics:
     metrics: InventoryMetrics = request.app.state.inventory_metrics
     return metrics
 

@@ -7,7 +7,7 @@ from fastapi import Depends, Header, Query, Request
 from order_service.service import Ordering
 
 
-def get_ordering(request: Request) -> Ordering:
+async def get_ordering(request: Request) -> Ordering:
     ordering: Ordering = request.app.state.ordering
     return ordering
 

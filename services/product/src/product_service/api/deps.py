@@ -7,7 +7,7 @@ from fastapi import Depends, Query, Request
 from product_service.ports import ProductRepository
 
 
-def get_products(request: Request) -> ProductRepository:
+async def get_products(request: Request) -> ProductRepository:
     repository: ProductRepository = request.app.state.products
     return repository
 
