@@ -18,7 +18,7 @@ def to_minor_units(amount: Decimal) -> int:
 
 def from_minor_units(cents: int) -> Decimal:
     """1999 -> Decimal('19.99')."""
-    return (Decimal(cents) * CENT).quantize(CENT)
+    return Decimal(cents).scaleb(-2)
 
 
 def _json_number(value: object) -> object:

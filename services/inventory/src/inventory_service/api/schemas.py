@@ -31,7 +31,9 @@ class StockResponse(BaseModel):
 
     @classmethod
     def of(cls, level: StockLevel) -> "StockResponse":
-        return cls(sku_code=level.sku_code, is_in_stock=level.is_in_stock, quantity=level.quantity)
+        return cls.model_construct(
+            sku_code=level.sku_code, is_in_stock=level.is_in_stock, quantity=level.quantity
+        )
 
 
 class ReservationItemBody(BaseModel):
@@ -66,15 +68,17 @@ class ReservationResponse(BaseModel):
 
     @classmethod
     def of(cls, reservation: Reservation) -> "ReservationResponse":
-        return cls(
+        return cls.model_construct(
             order_number=reservation.order_number,
             status=reservation.status,
             items=[
-                ReservationItemBody(sku_code=i.sku_code, quantity=i.quantity)
+                ReservationItemBody.model_construct(sku_code=i.sku_code, quantity=i.quantity)
                 for i in reservation.items
             ],
             shortages=[
-                ShortageBody(sku_code=s.sku_code, requested=s.requested, available=s.available)
+                ShortageBody.model_construct(
+                    sku_code=s.sku_code, requested=s.requested, available=s.available
+                )
                 for s in reservation.shortages
             ],
         )

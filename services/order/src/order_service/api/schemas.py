@@ -52,11 +52,13 @@ class OrderResponse(_Camel):
 
     @classmethod
     def of(cls, order: Order) -> "OrderResponse":
-        return cls(
+        return cls.model_construct(
             order_number=order.order_number,
             status=order.status,
             items=[
-                OrderLineResponse(sku_code=line.sku_code, price=line.price, quantity=line.quantity)
+                OrderLineResponse.model_construct(
+                    sku_code=line.sku_code, price=line.price, quantity=line.quantity
+                )
                 for line in order.lines
             ],
             total=order.total,

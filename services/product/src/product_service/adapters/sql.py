@@ -38,13 +38,9 @@ products = Table(
 
 
 def _to_product(row: Row[tuple[str, str, str, str, int]]) -> Product:
-    return Product(
-        id=row.id,
-        sku_code=row.sku_code,
-        name=row.name,
-        description=row.description,
-        price=from_minor_units(row.price_minor),
-    )
+    # By position (the table's column order): attribute lookups on 100 rows a page showed.
+    product_id, sku_code, name, description, price_minor = row
+    return Product(product_id, sku_code, name, description, from_minor_units(price_minor))
 
 
 class SqlProductRepository:

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from product_service import service
 from product_service.api.deps import Page, Products, Size
@@ -32,22 +32,19 @@ async def create_product(body: ProductRequest, products: Products) -> ProductRes
     return ProductResponse.of(product)
 
 
-@router.get("/allProducts")
-async def all_products(
-    products: Products, page: Page = 0, size: Size = 100
-) -> list[ProductResponse]:
-    return [
-        ProductResponse.of(p) for p in await service.list_products(products, page=page, size=size)
-    ]
+@router.get("/allProducts", response_model=list[ProductResponse])
+async def all_products(products: Products, page: Page = 0, size: Size = 100) -> Response:
+    """One page of the catalog, by SKU code."""
+    return ProductResponse.many(await service.list_products(products, page=page, size=size))
 
 
-@router.get("")
+@router.get("", response_model=list[ProductResponse])
 async def products_by_sku(
     products: Products,
     sku_codes: Annotated[list[str], Depends(sku_codes_query)],
-) -> list[ProductResponse]:
+) -> Response:
     """The products with the given SKU codes, in request order; unknown codes are left out."""
-    return [ProductResponse.of(p) for p in await service.products_by_sku(products, sku_codes)]
+    return ProductResponse.many(await service.products_by_sku(products, sku_codes))
 
 
 @router.get("/{product_id}")
