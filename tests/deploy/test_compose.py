@@ -183,3 +183,27 @@ def test_the_services_send_traces_to_the_collector(stack: dict[str, Any]) -> Non
     for name in ("product", "inventory", "order", "gateway"):
         environment = services(stack)[name]["environment"]
         assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
+
+
+def test_the_load_generator_is_an_optional_profile_aimed_at_the_gateway(
+    tmp_path: Path,
+) -> None:
+    env_file = tmp_path / ".env"
+    shutil.copy(COMPOSE.parent / ".env.example", env_file)
+    command = [compose_binary(), "-f", str(COMPOSE), "--env-file", str(env_file)]
+
+    with_profile = json.loads(
+        subprocess.run(
+            [*command, "--profile", "load", "config", "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+
+    loadgen = with_profile["services"]["loadgen"]
+    assert "--host=http://gateway:8000" in loadgen["command"]
+    [mount] = loadgen["volumes"]
+    assert mount["source"].endswith("bench/locustfile.py")
+    assert mount["read_only"] is True
+    assert Path(mount["source"]).exists()
