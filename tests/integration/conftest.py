@@ -1,5 +1,4 @@
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -31,8 +30,3 @@ async def shop(platform: Platform) -> AsyncIterator[Shop]:
     connector = aiohttp.TCPConnector(limit=256)
     async with aiohttp.ClientSession(connector=connector) as session:
         yield Shop(platform, session)
-
-
-@pytest.fixture
-def tmp_dir(tmp_path: Path) -> Path:
-    return tmp_path

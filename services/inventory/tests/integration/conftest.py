@@ -1,12 +1,14 @@
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from inventory_service.core.config import Settings
-from inventory_service.main import migrate
+from inventory_service.main import create_app, migrate
 from shopkit.sql import create_engine
+from testkit.live_server import serve_in_thread
 
 
 @pytest.fixture(params=["sqlite", "mariadb"])
@@ -24,3 +26,22 @@ async def migrated_engine(inventory_database_url: str) -> AsyncIterator[AsyncEng
     engine = create_engine(inventory_database_url)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "mariadb"])
+def inventory_api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The inventory service on a fresh database, served on loopback; one per test module."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('inventory')}/inventory.db"
+    else:
+        url = request.getfixturevalue("mariadb_database_factory")("inventory_api")
+    with serve_in_thread(create_app(Settings(database_url=url))) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+async def http(inventory_api: str) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(base_url=inventory_api) as session:
+        yield session

@@ -1,34 +1,12 @@
 """The inventory API over real HTTP, on SQLite and the real MariaDB."""
 
 import secrets
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import aiohttp
 import pytest
 
-from inventory_service.core.config import Settings
-from inventory_service.main import create_app
 from testkit.http import assert_problem
-from testkit.live_server import serve_in_thread
-
-
-@pytest.fixture(scope="module", params=["sqlite", "mariadb"])
-def inventory_api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('inventory')}/inventory.db"
-    else:
-        url = request.getfixturevalue("mariadb_database_factory")("inventory_api")
-    with serve_in_thread(create_app(Settings(database_url=url))) as base_url:
-        yield base_url
-
-
-@pytest.fixture
-async def http(inventory_api: str) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(base_url=inventory_api) as session:
-        yield session
 
 
 def new_sku() -> str:
