@@ -10,10 +10,12 @@ from functools import partial
 from fastapi import FastAPI
 
 from order_service.adapters.http import HttpCatalog, HttpInventory
+from order_service.adapters.price_cache import CachedCatalog
 from order_service.adapters.sql import MIGRATIONS, VERSION_TABLE, SqlOrderRepository
 from order_service.api.routes import router
 from order_service.core.config import Settings
 from order_service.metrics import PrometheusOrderOutcomes
+from order_service.ports import Catalog
 from order_service.service import Ordering, settle_abandoned_orders
 from shopkit.app import create_app as create_service_app
 from shopkit.health import HealthCheck
@@ -55,11 +57,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             policy = settings.client_policy()
             metrics = app.state.metrics
             metrics.registry.register(PoolCollector(engine, "order"))
+            catalog: Catalog = HttpCatalog(
+                ServiceClient("product", settings.product_url, session, policy, metrics)
+            )
+            if settings.price_cache_seconds > 0:
+                catalog = CachedCatalog(catalog, settings.price_cache_seconds)
             ordering = Ordering(
                 orders=SqlOrderRepository(engine),
-                catalog=HttpCatalog(
-                    ServiceClient("product", settings.product_url, session, policy, metrics)
-                ),
+                catalog=catalog,
                 inventory=HttpInventory(
                     ServiceClient("inventory", settings.inventory_url, session, policy, metrics)
                 ),

@@ -47,8 +47,11 @@ class OrderRepository(Protocol):
 
 
 class Catalog(Protocol):
-    async def prices(self, sku_codes: Sequence[str]) -> dict[str, Decimal]:
-        """Catalog price per known SKU; unknown SKUs are absent."""
+    async def prices(self, sku_codes: Sequence[str], *, fresh: bool = False) -> dict[str, Decimal]:
+        """Catalog price per known SKU; unknown SKUs are absent.
+
+        Unless `fresh`, a price may be a few seconds old (see adapters.price_cache).
+        """
 
 
 class Inventory(Protocol):

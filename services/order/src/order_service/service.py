@@ -87,8 +87,12 @@ async def place_order(
 
 
 async def _check_prices(catalog: Catalog, lines: Sequence[OrderLine]) -> None:
-    prices = await catalog.prices([line.sku_code for line in lines])
-    unknown = [line.sku_code for line in lines if line.sku_code not in prices]
+    skus = [line.sku_code for line in lines]
+    prices = await catalog.prices(skus)
+    if any(prices.get(line.sku_code) != line.price for line in lines):
+        # Refuse only on the catalog as it is now, never on remembered prices.
+        prices = await catalog.prices(skus, fresh=True)
+    unknown = [sku for sku in skus if sku not in prices]
     if unknown:
         raise UnknownSkusError(unknown)
     changes = [

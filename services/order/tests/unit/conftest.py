@@ -72,8 +72,10 @@ class FakeCatalog:
     def __init__(self) -> None:
         self.price_list: dict[str, Decimal] = {}
         self.up = True
+        self.lookups = 0
 
-    async def prices(self, sku_codes: Sequence[str]) -> dict[str, Decimal]:
+    async def prices(self, sku_codes: Sequence[str], *, fresh: bool = False) -> dict[str, Decimal]:
+        self.lookups += 1
         if not self.up:
             raise DependencyUnavailableError("product", "down")
         return {sku: self.price_list[sku] for sku in sku_codes if sku in self.price_list}

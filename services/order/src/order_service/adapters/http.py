@@ -26,7 +26,7 @@ class HttpCatalog:
     def __init__(self, client: ServiceClient) -> None:
         self._client = client
 
-    async def prices(self, sku_codes: Sequence[str]) -> dict[str, Decimal]:
+    async def prices(self, sku_codes: Sequence[str], *, fresh: bool = False) -> dict[str, Decimal]:
         reply = await _call(
             self._client,
             "GET",

@@ -22,6 +22,10 @@ class Settings(ServiceSettings):
     call_attempts: int = Field(default=2, ge=1)
     breaker_threshold: int = Field(default=5, ge=1)
     breaker_reset_seconds: float = Field(default=5.0, gt=0)
+    # Catalog prices are remembered this long per SKU, sparing most orders a call to the
+    # catalog. An order at a price the catalog changed within that window is still
+    # accepted; a refusal is always checked against the catalog itself. 0: ask every time.
+    price_cache_seconds: float = Field(default=30.0, ge=0)
 
     # A PENDING order older than this was abandoned by a crash: the recovery loop settles it.
     # Keep it well above one order's worst-case call time (timeout x attempts).
