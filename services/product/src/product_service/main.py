@@ -8,6 +8,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from product_service.adapters import open_product_store
+from product_service.adapters.page_cache import PageCachingRepository
 from product_service.api.routes import router
 from product_service.core.config import Settings
 from product_service.demo import seed_demo_catalog
@@ -24,7 +25,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_product_store(settings.database_url) as store:
-            app.state.products = store.repository
+            app.state.products = (
+                PageCachingRepository(store.repository, settings.catalog_cache_seconds)
+                if settings.catalog_cache_seconds > 0
+                else store.repository
+            )
             app.state.health_checks = [store.health_check]
             app.state.metrics.registry.register(store.pool_metrics)
             app.state.metrics.refresh_before_scrape(

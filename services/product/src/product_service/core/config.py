@@ -1,5 +1,6 @@
 """Product service settings, read from ``PRODUCT_*`` environment variables."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shopkit.settings import ServiceSettings
@@ -12,3 +13,6 @@ class Settings(ServiceSettings):
     # mongodb://… selects MongoDB; sqlite+aiosqlite://… or mysql+asyncmy://… the SQL store.
     database_url: str = "sqlite+aiosqlite:///.data/product.db"
     demo_data: bool = False
+    # Catalog pages are remembered this long (0: never). A product added here is listed at
+    # once; by another replica within this many seconds.
+    catalog_cache_seconds: float = Field(default=1.0, ge=0)
