@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.ceilings import hello_and_chain, reservation_transactions_per_second
 from bench.chart import draw
-from bench.stack import production_stack
+from bench.stack import RunningService, process_cpu_seconds, production_stack
 from bench.wrk import wrk
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -122,6 +122,34 @@ def consistency(databases: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def reference_loop_ms() -> float:
+    """CPU time of a fixed pure-Python loop: how fast this machine was during the run.
+
+    Shared machines vary by tens of percent from hour to hour; compare runs with this."""
+    started = time.process_time()
+    total = 0
+    for number in range(3_000_000):
+        total += number
+    return (time.process_time() - started) * 1000
+
+
+def cpu_seconds(services: dict[str, RunningService]) -> dict[str, float]:
+    """CPU used so far by each service and by the MariaDB server (if it runs here)."""
+    used = {name: service.cpu_seconds() for name, service in services.items()}
+    mariadb = subprocess.run(["pidof", "mariadbd"], capture_output=True, text=True, check=False)
+    if mariadb.stdout.split():
+        used["mariadb"] = process_cpu_seconds(int(mariadb.stdout.split()[0]))
+    return used
+
+
+def cpu_ms_per_order(
+    before: dict[str, float], after: dict[str, float], figures: dict[str, Any]
+) -> dict[str, float]:
+    """Where an order's CPU goes: milliseconds per answered order, by process."""
+    answered = max(figures["confirmed"] + figures["rejected"], 1)
+    return {name: (after[name] - before[name]) * 1000 / answered for name in before}
+
+
 def orders_result(figures: dict[str, Any]) -> dict[str, Any]:
     statuses = {int(k): v for k, v in figures["statuses"].items()}
     answered = statuses.get(201, 0) + statuses.get(409, 0)
@@ -155,7 +183,11 @@ def main() -> int:
     result: dict[str, Any] = {
         "date": stamp,
         "commit": sha,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "reference_loop_ms": reference_loop_ms(),
+        },
         "seconds_per_run": SECONDS,
         "targets": TARGETS,
     }
@@ -184,13 +216,19 @@ def main() -> int:
                     ("uniform", ",".join(UNIFORM_SKUS)),
                 ):
                     print(f"  {scenario} at {connections} clients", flush=True)
-                    figures = wrk(
-                        order_url,
-                        connections=connections,
-                        seconds=SECONDS,
-                        env={"SKUS": skus, "PRICE": "10.0", "PATH": "/usr/bin:/bin"},
+                    cpu_before = cpu_seconds(services)
+                    figures = orders_result(
+                        wrk(
+                            order_url,
+                            connections=connections,
+                            seconds=SECONDS,
+                            env={"SKUS": skus, "PRICE": "10.0", "PATH": "/usr/bin:/bin"},
+                        )
                     )
-                    result["orders"][scenario][str(connections)] = orders_result(figures)
+                    figures["cpu_ms_per_order"] = cpu_ms_per_order(
+                        cpu_before, cpu_seconds(services), figures
+                    )
+                    result["orders"][scenario][str(connections)] = figures
             result["catalog_reads"] = wrk(
                 urls["product"] + "/api/product/allProducts?size=100",
                 connections=32,
@@ -271,7 +309,15 @@ def print_summary(result: dict[str, Any], path: Path) -> None:
     print(f"  orders by status: {check['orders_by_status']}")
     print(f"  negative stock: {check['negative_stock'] or 'none'}")
     print(f"  taken but not confirmed: {check['mismatched'] or 'none'}")
+    for scenario in ("flash_sale", "uniform"):
+        spent = result["orders"][scenario]["32"]["cpu_ms_per_order"]
+        print(f"CPU ms per order, {scenario} at 32 clients: " + _spent(spent))
+    print(f"machine speed: reference loop {result['machine']['reference_loop_ms']:.0f} ms")
     print(f"wall time {result['wall_seconds']:.0f} s")
+
+
+def _spent(by_process: dict[str, float]) -> str:
+    return ", ".join(f"{name} {ms:.2f}" for name, ms in by_process.items())
 
 
 if __name__ == "__main__":

@@ -15,11 +15,22 @@ from testkit.network import free_port
 SERVICES = ("product", "inventory", "order")
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process `pid`, from /proc."""
+    # Fields after the command name, which may itself hold spaces: utime and stime are 12, 13.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class RunningService:
     url: str
     process: subprocess.Popen[bytes]
     ready_seconds: float
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the process has used so far."""
+        return process_cpu_seconds(self.process.pid)
 
     def peak_rss_mb(self) -> float:
         """The process's peak resident set (VmHWM), in MB."""
