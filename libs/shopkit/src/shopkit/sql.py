@@ -3,10 +3,8 @@
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from alembic import command, context
-from alembic.config import Config
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import Connection, String, event, text
@@ -19,6 +17,9 @@ from sqlalchemy.types import TypeEngine
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from shopkit import tracing
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -79,7 +80,11 @@ async def migrate(url: str, script_location: Path, version_table: str) -> None:
         await engine.dispose()
 
 
-def _alembic_config(script_location: Path, version_table: str) -> Config:
+def _alembic_config(script_location: Path, version_table: str) -> "Config":
+    # Alembic is imported only when a schema is migrated: a service whose migrations run
+    # as their own step (Kubernetes, compose) starts ~0.2 s sooner without it.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location))
     config.attributes["version_table"] = version_table
@@ -90,6 +95,8 @@ async def upgrade_schema(engine: AsyncEngine, script_location: Path, version_tab
     """Apply every Alembic migration in `script_location` up to head."""
 
     def upgrade(connection: Connection) -> None:
+        from alembic import command
+
         config = _alembic_config(script_location, version_table)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -105,6 +112,8 @@ def run_alembic_env() -> None:
     Migrations run on the connection `upgrade_schema` hands over, so the async
     engine, its URL and its driver are the service's own.
     """
+    from alembic import context
+
     connection = context.config.attributes.get("connection")
     if connection is None:
         raise RuntimeError("run migrations through shopkit.sql.upgrade_schema")
