@@ -14,6 +14,7 @@ import yaml
 
 from testkit.availability import require
 
+from .loadgen import Objects, render_with_loadgen
 from .paths import K8S, KUBECTL, OVERLAYS
 
 
@@ -68,3 +69,10 @@ def rendered_dir(
     for overlay, objects in rendered.items():
         (folder / f"{overlay}.yaml").write_text(yaml.safe_dump_all(objects))
     return folder
+
+
+@pytest.fixture(scope="session")
+def with_loadgen(k8s_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Objects:
+    """The overlays with the load generator component switched on (loadgen.WITH_LOADGEN):
+    rendering name -> its objects. For test_loadgen_component and test_loadgen_network."""
+    return render_with_loadgen(k8s_copy, tmp_path_factory.mktemp("aks-plus-loadgen"))

@@ -1,85 +1,18 @@
 """Who may open a connection to whom, decided by the rendered NetworkPolicies.
 
-A small evaluator of the NetworkPolicy rules the manifests use (pod and namespace selectors,
-ipBlock, named ports) answers each question the way the API defines them: a pod selected by
-any policy admits only what one of its policies' rules admits.
+The evaluator in network.py (pod and namespace selectors, ipBlock, named ports) answers each
+question the way the API defines them: a pod selected by any policy admits only what one of
+its policies' rules admits.
 """
 
-import ipaddress
 from typing import Any
 
 import pytest
 
+from .network import Source, allowed
 from .paths import OVERLAYS
 
 Objects = dict[str, list[dict[str, Any]]]
-NAMESPACE = "shopstack"
-
-
-def selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
-    for key, value in selector.get("matchLabels", {}).items():
-        if labels.get(key) != value:
-            return False
-    for expression in selector.get("matchExpressions", []):
-        present = labels.get(expression["key"])
-        if expression["operator"] == "In" and present not in expression["values"]:
-            return False
-        if expression["operator"] not in ("In",):
-            raise NotImplementedError(expression["operator"])
-    return True
-
-
-class Source:
-    """A client: a pod (namespace and labels) or an address outside the pod network."""
-
-    def __init__(self, namespace: str = NAMESPACE, ip: str | None = None, **labels: str) -> None:
-        self.namespace = namespace
-        self.title = ip or f"{namespace}/{labels.get('name')}"
-        self.labels = {"app.kubernetes.io/name": labels.pop("name")} if "name" in labels else {}
-        self.ip = ip
-
-    def matches(self, peer: dict[str, Any]) -> bool:
-        if "ipBlock" in peer:
-            if self.ip is None:
-                return False
-            address = ipaddress.ip_address(self.ip)
-            block = peer["ipBlock"]
-            return address in ipaddress.ip_network(block["cidr"]) and not any(
-                address in ipaddress.ip_network(e) for e in block.get("except", [])
-            )
-        if self.ip is not None:
-            return False
-        namespace_labels = {"kubernetes.io/metadata.name": self.namespace}
-        if "namespaceSelector" in peer:
-            if not selects(peer["namespaceSelector"], namespace_labels):
-                return False
-        elif self.namespace != NAMESPACE:
-            return False
-        return selects(peer.get("podSelector", {}), self.labels)
-
-
-def allowed(objects: list[dict[str, Any]], source: Source, target: str, port: str) -> bool:
-    pod = next(
-        o
-        for o in objects
-        if o["kind"] in ("Deployment", "StatefulSet") and o["metadata"]["name"] == target
-    )
-    labels = pod["spec"]["template"]["metadata"]["labels"]
-    policies = [
-        p
-        for p in objects
-        if p["kind"] == "NetworkPolicy" and selects(p["spec"]["podSelector"], labels)
-    ]
-    if not policies:
-        return True
-    for policy in policies:
-        for rule in policy["spec"].get("ingress", []):
-            ports = [p["port"] for p in rule.get("ports", [])]
-            if ports and port not in ports:
-                continue
-            if any(source.matches(peer) for peer in rule.get("from", [])):
-                return True
-    return False
 
 
 GATEWAY = Source(name="gateway")
