@@ -12,6 +12,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     func,
     select,
 )
@@ -52,6 +53,12 @@ reservation_lines = Table(
 )
 
 
+# Built once: building a statement costs more CPU than MariaDB spends running this one.
+_QUANTITIES = select(inventory.c.sku_code, inventory.c.quantity).where(
+    inventory.c.sku_code.in_(bindparam("skus", expanding=True))
+)
+
+
 def _upsert_quantity(dialect: str, sku_code: str, quantity: int) -> Insert:
     values = {"sku_code": sku_code, "quantity": quantity}
     if dialect == "sqlite":
@@ -69,11 +76,9 @@ class SqlStockRepository:
         self._engine = engine
 
     async def quantities(self, sku_codes: Sequence[str]) -> dict[str, int]:
-        query = select(inventory.c.sku_code, inventory.c.quantity).where(
-            inventory.c.sku_code.in_(list(sku_codes))
-        )
         async with self._engine.connect() as connection:
-            return {row.sku_code: row.quantity for row in await connection.execute(query)}
+            rows = await connection.execute(_QUANTITIES, {"skus": list(sku_codes)})
+            return {sku_code: quantity for sku_code, quantity in rows}
 
     async def set_quantity(self, sku_code: str, quantity: int) -> None:
         statement = _upsert_quantity(self._engine.dialect.name, sku_code, quantity)

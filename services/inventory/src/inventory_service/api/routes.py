@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Response
 
 from inventory_service import service
 from inventory_service.api.deps import Stock
@@ -12,12 +12,12 @@ from shopkit.skus import SKU_PATTERN, sku_codes_query
 router = APIRouter(prefix="/api/inventory", tags=["inventory"])
 
 
-@router.get("")
+@router.get("", response_model=list[StockResponse])
 async def check_stock(
     stock: Stock, sku_codes: Annotated[list[str], Depends(sku_codes_query)]
-) -> list[StockResponse]:
+) -> Response:
     """Stock of each requested SKU once, in request order; unknown SKUs read 0."""
-    return [StockResponse.of(level) for level in await service.check_stock(stock, sku_codes)]
+    return StockResponse.many(await service.check_stock(stock, sku_codes))
 
 
 @router.put("/{sku_code}")

@@ -2,6 +2,8 @@
 
 from uuid import UUID
 
+import orjson
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from pydantic.alias_generators import to_camel
 
@@ -33,6 +35,20 @@ class StockResponse(BaseModel):
     def of(cls, level: StockLevel) -> "StockResponse":
         return cls.model_construct(
             sku_code=level.sku_code, is_in_stock=level.is_in_stock, quantity=level.quantity
+        )
+
+    @staticmethod
+    def many(levels: list[StockLevel]) -> Response:
+        """A list answered straight as JSON, as the catalog's is: validating and serialising
+        a model per SKU was most of a stock check's time (docs/performance.md)."""
+        return Response(
+            orjson.dumps(
+                [
+                    {"skuCode": s.sku_code, "isInStock": s.is_in_stock, "quantity": s.quantity}
+                    for s in levels
+                ]
+            ),
+            media_type="application/json",
         )
 
 
