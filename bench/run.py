@@ -28,7 +28,7 @@ from bench.chart import draw
 from bench.stack import RunningService, process_cpu_seconds, production_stack
 from bench.wrk import wrk
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(os.environ.get("BENCH_RESULTS", Path(__file__).resolve().parent / "results"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONCURRENCY = (8, 32, 128)
 UNIFORM_SKUS = [f"u{n:03d}" for n in range(100)]

@@ -42,13 +42,18 @@ def _reachable() -> bool:
     return True
 
 
+def require_mariadb() -> None:
+    """Skip (locally) or fail (in CI) unless the real MariaDB server answers."""
+    require(_reachable(), f"MariaDB is not reachable on {HOST}:{PORT}")
+
+
 @pytest.fixture(scope="session")
 def mariadb_database_factory() -> Iterator[Callable[[str], str]]:
     """Makes a fresh database on the real MariaDB and returns its SQLAlchemy URL.
 
     Every database made is dropped when the test session ends.
     """
-    require(_reachable(), f"MariaDB is not reachable on {HOST}:{PORT}")
+    require_mariadb()
     made: list[str] = []
 
     def make_database(purpose: str) -> str:
