@@ -7,32 +7,25 @@ from order_service import service
 from order_service.adapters.price_cache import CachedCatalog
 from order_service.domain import OrderLine, OrderStatus, PriceChange, PriceChangedError
 from order_service.service import Ordering
+from testkit.clock import ManualClock
 
 from .conftest import FakeCatalog
 
 MUG = Decimal("12.50")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def cached(catalog: FakeCatalog, clock: Clock) -> CachedCatalog:
+def cached(catalog: FakeCatalog, clock: ManualClock) -> CachedCatalog:
     return CachedCatalog(catalog, max_age_seconds=5, clock=clock)
 
 
 async def test_a_price_asked_again_within_its_age_costs_no_catalog_call(
-    cached: CachedCatalog, catalog: FakeCatalog, clock: Clock
+    cached: CachedCatalog, catalog: FakeCatalog, clock: ManualClock
 ) -> None:
     await cached.prices(["mug"])
     clock.now += 4.9
@@ -42,7 +35,7 @@ async def test_a_price_asked_again_within_its_age_costs_no_catalog_call(
 
 
 async def test_a_price_older_than_its_age_is_asked_for_again(
-    cached: CachedCatalog, catalog: FakeCatalog, clock: Clock
+    cached: CachedCatalog, catalog: FakeCatalog, clock: ManualClock
 ) -> None:
     await cached.prices(["mug"])
     catalog.price_list["mug"] = Decimal("13.00")

@@ -6,25 +6,18 @@ from product_service import service
 from product_service.adapters.page_cache import PageCachingRepository
 from product_service.domain import Product
 from product_service.ports import ProductRepository
+from testkit.clock import ManualClock
 
 from .conftest import FakeProductRepository
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def cached(products: FakeProductRepository, clock: Clock) -> PageCachingRepository:
+def cached(products: FakeProductRepository, clock: ManualClock) -> PageCachingRepository:
     return PageCachingRepository(products, max_age_seconds=1, clock=clock)
 
 
@@ -50,7 +43,7 @@ async def test_a_product_added_through_the_cache_is_listed_at_once(
 
 
 async def test_a_product_added_elsewhere_is_listed_once_the_page_is_older_than_its_age(
-    cached: PageCachingRepository, products: FakeProductRepository, clock: Clock
+    cached: PageCachingRepository, products: FakeProductRepository, clock: ManualClock
 ) -> None:
     await add(cached, "mug")
     await service.list_products(cached, page=0, size=10)
