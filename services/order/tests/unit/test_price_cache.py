@@ -96,3 +96,15 @@ async def test_a_price_refusal_is_judged_on_the_catalog_as_it_is_now(
         await service.place_order(with_cache, [OrderLine("mug", 1, Decimal("12.00"))])
 
     assert refused.value.changes == [PriceChange("mug", Decimal("12.00"), Decimal("13.00"))]
+
+
+async def test_past_its_bound_the_cache_starts_afresh_instead_of_growing(
+    catalog: FakeCatalog, clock: ManualClock
+) -> None:
+    cached = CachedCatalog(catalog, max_age_seconds=5, clock=clock, max_entries=1)
+    await cached.prices(["mug"])
+    await cached.prices(["tea"])  # forgets the mug
+
+    await cached.prices(["mug"])
+
+    assert catalog.lookups == 3

@@ -1,10 +1,14 @@
-"""Catalog prices remembered for a few seconds, so most orders cost no call to the catalog."""
+"""Catalog prices remembered for a while, so most orders cost no call to the catalog."""
 
 import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from order_service.ports import Catalog
+
+# Only SKUs the catalog knows are remembered; past this many, start afresh rather than let a
+# huge catalog grow the process without bound.
+MAX_REMEMBERED_PRICES = 50_000
 
 
 class CachedCatalog:
@@ -19,8 +23,10 @@ class CachedCatalog:
         catalog: Catalog,
         max_age_seconds: float,
         clock: Callable[[], float] = time.monotonic,
+        max_entries: int = MAX_REMEMBERED_PRICES,
     ) -> None:
         self._catalog = catalog
+        self._max_entries = max_entries
         self._max_age = max_age_seconds
         self._clock = clock
         self._known: dict[str, tuple[Decimal, float]] = {}
@@ -32,6 +38,8 @@ class CachedCatalog:
         if not missing:
             return remembered
         fetched = await self._catalog.prices(missing, fresh=True)
+        if len(self._known) + len(fetched) > self._max_entries:
+            self._known.clear()
         self._known.update({sku: (price, now) for sku, price in fetched.items()})
         return remembered | fetched
 
