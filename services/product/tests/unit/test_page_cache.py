@@ -73,3 +73,17 @@ async def test_changing_a_returned_page_does_not_change_the_remembered_one(
     (await service.list_products(cached, page=0, size=10)).clear()
 
     assert skus(await service.list_products(cached, page=0, size=10)) == ["mug"]
+
+
+async def test_past_its_bound_the_cache_starts_afresh_instead_of_growing(
+    products: FakeProductRepository, clock: ManualClock
+) -> None:
+    cached = PageCachingRepository(products, max_age_seconds=1, clock=clock, max_products=2)
+    for sku in ("a", "b"):
+        await add(cached, sku)
+    assert skus(await service.list_products(cached, page=0, size=3)) == ["a", "b"]
+    await add(products, "c")  # elsewhere: while remembered, page 0 would not show it
+
+    await service.list_products(cached, page=5, size=3)  # empty, yet it takes room: over
+
+    assert skus(await service.list_products(cached, page=0, size=3)) == ["a", "b", "c"]

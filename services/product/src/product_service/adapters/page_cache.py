@@ -6,8 +6,10 @@ from collections.abc import Callable, Sequence
 from product_service.domain import Product
 from product_service.ports import ProductRepository
 
-# Pages are keyed by (offset, limit), which clients choose: past this many, start afresh.
-MAX_REMEMBERED_PAGES = 256
+# Pages are keyed by (offset, limit), which clients choose: past this many products
+# remembered in all, start afresh rather than let paging through a big catalog grow the
+# process without bound.
+MAX_REMEMBERED_PRODUCTS = 10_000
 
 
 class PageCachingRepository:
@@ -23,8 +25,11 @@ class PageCachingRepository:
         products: ProductRepository,
         max_age_seconds: float,
         clock: Callable[[], float] = time.monotonic,
+        max_products: int = MAX_REMEMBERED_PRODUCTS,
     ) -> None:
         self._products = products
+        self._max_products = max_products
+        self._weight = 0  # products remembered in all pages
         self._max_age = max_age_seconds
         self._clock = clock
         self._pages: dict[tuple[int, int], tuple[list[Product], float]] = {}
@@ -37,7 +42,7 @@ class PageCachingRepository:
             await self._products.add(product)
         finally:
             self._generation += 1
-            self._pages.clear()
+            self._forget_all()
 
     async def get(self, product_id: str) -> Product | None:
         return await self._products.get(product_id)
@@ -56,7 +61,23 @@ class PageCachingRepository:
         generation = self._generation
         page = await self._products.list_page(offset, limit)
         if generation == self._generation:
-            if len(self._pages) >= MAX_REMEMBERED_PAGES:
-                self._pages.clear()
-            self._pages[(offset, limit)] = (page, now)
+            self._remember((offset, limit), page, now)
         return list(page)
+
+    def _remember(self, key: tuple[int, int], page: list[Product], now: float) -> None:
+        replaced = self._pages.pop(key, None)
+        if replaced is not None:
+            self._weight -= _weight(replaced[0])
+        if self._weight + _weight(page) > self._max_products:
+            self._forget_all()
+        self._pages[key] = (page, now)
+        self._weight += _weight(page)
+
+    def _forget_all(self) -> None:
+        self._pages.clear()
+        self._weight = 0
+
+
+def _weight(page: list[Product]) -> int:
+    # An empty page (an offset past the end) still takes room.
+    return max(1, len(page))
