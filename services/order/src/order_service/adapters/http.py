@@ -27,6 +27,7 @@ class HttpCatalog:
         self._client = client
 
     async def prices(self, sku_codes: Sequence[str], *, fresh: bool = False) -> dict[str, Decimal]:
+        # Every answer here comes from the catalog itself, so each is fresh.
         reply = await _call(
             self._client,
             "GET",
