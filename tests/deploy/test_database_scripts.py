@@ -1,6 +1,6 @@
 """The database scripts the deployments run, run here against the real MariaDB.
 
-- the init script (compose mysql-init/, Kubernetes mysql-init ConfigMap) makes one database
+- the init script (mounted by compose, the mysql-init ConfigMap in Kubernetes) makes one database
   and one confined user per service, and the exporter's user;
 - the mysql-backup CronJob's script dumps, prunes old dumps, and its documented restore mode
   brings back every row after the databases are gone.
@@ -23,7 +23,7 @@ from .paths import REPO
 
 pytestmark = pytest.mark.mariadb
 
-INIT_SCRIPT = REPO / "deploy" / "compose" / "mysql-init" / "01-databases.sh"
+INIT_SCRIPT = REPO / "deploy" / "k8s" / "base" / "mysql" / "init" / "01-databases.sh"
 BACKUP_SCRIPT = REPO / "deploy" / "k8s" / "base" / "backup" / "scripts" / "mysql-backup.sh"
 DOCS = REPO / "docs" / "deploy.md"
 HOST = os.environ.get("MARIADB_HOST", "127.0.0.1")

@@ -137,17 +137,3 @@ def test_example_credentials_are_visibly_placeholders(example: str) -> None:
 def test_the_real_credential_files_are_ignored_by_git(real_file: str) -> None:
     ignored = subprocess.run(["git", "check-ignore", "-q", real_file], cwd=REPO, check=False)
     assert ignored.returncode == 0, f"{real_file} would be committed"
-
-
-@pytest.mark.parametrize(
-    ("compose_copy", "kustomize_copy"),
-    [
-        ("deploy/compose/mysql-init/01-databases.sh", "deploy/k8s/base/mysql/init/01-databases.sh"),
-        ("deploy/compose/mongo-init/01-users.sh", "deploy/k8s/base/mongodb/init/01-users.sh"),
-    ],
-)
-def test_compose_and_kubernetes_initialise_databases_with_the_same_script(
-    compose_copy: str, kustomize_copy: str
-) -> None:
-    # Kustomize reads no file outside its folder, so the script exists twice.
-    assert (REPO / compose_copy).read_bytes() == (REPO / kustomize_copy).read_bytes()

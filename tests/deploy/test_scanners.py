@@ -26,8 +26,8 @@ DOCKERFILES = [
 COMPOSE = REPO / "deploy" / "compose" / "compose.yaml"
 SHELL_SCRIPTS = [
     REPO / "deploy" / "images" / "build-and-run.sh",
-    REPO / "deploy" / "compose" / "mysql-init" / "01-databases.sh",
-    REPO / "deploy" / "compose" / "mongo-init" / "01-users.sh",
+    REPO / "deploy" / "k8s" / "base" / "mysql" / "init" / "01-databases.sh",
+    REPO / "deploy" / "k8s" / "base" / "mongodb" / "init" / "01-users.sh",
     REPO / "deploy" / "k8s" / "base" / "backup" / "scripts" / "mysql-backup.sh",
     REPO / "deploy" / "k8s" / "base" / "backup" / "scripts" / "mongodb-backup.sh",
 ]
