@@ -41,10 +41,11 @@ test: sync ## Unit, integration and end-to-end tests (MariaDB tests skip locally
 test-unit: sync ## Only the fast tests without I/O
 	$(BIN)/pytest libs/*/tests/unit services/*/tests/unit
 
-lint: sync ## ruff and mypy
+lint: sync ## ruff, mypy and the layering contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(TYPED_SOURCES)
+	$(BIN)/lint-imports --no-cache
 
 fmt: sync ## Format and fix what ruff can
 	$(BIN)/ruff format .

@@ -2,15 +2,13 @@
 
 import os
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from testkit.network import free_port
+from testkit.processes import ServiceProcesses
 
 SERVICES = ("product", "inventory", "order")
 
@@ -39,48 +37,25 @@ class RunningService:
         return kib / 1024
 
 
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/actuator/health/readiness", timeout=1) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 @contextmanager
 def production_stack(
     databases: dict[str, str], log_dir: Path
 ) -> Iterator[dict[str, RunningService]]:
     """Start each service, one after the other, timing process start to readiness."""
-    ports = {name: free_port() for name in SERVICES}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    running: dict[str, RunningService] = {}
-    try:
+    with ServiceProcesses(
+        SERVICES,
+        log_of=lambda name: log_dir / f"{name}.log",
+        databases=databases,
+        env={"LOG_LEVEL": "INFO"},
+    ) as services:
+        running: dict[str, RunningService] = {}
         for name in SERVICES:
-            prefix = name.upper()
-            env = os.environ | {
-                f"{prefix}_PORT": str(ports[name]),
-                f"{prefix}_DATABASE_URL": databases[name],
-                "LOG_LEVEL": "INFO",
-                "ORDER_PRODUCT_URL": urls["product"],
-                "ORDER_INVENTORY_URL": urls["inventory"],
-            }
             started = time.monotonic()
-            log = (log_dir / f"{name}.log").open("wb")
-            process = subprocess.Popen(
-                [sys.executable, "-m", f"{name}_service"],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+            services.start(name)
+            # Polled every 10 ms: ready_seconds is one of the figures measured.
+            services.wait_ready(name, timeout=60, interval=0.01)
+            ready_seconds = time.monotonic() - started
+            running[name] = RunningService(
+                services.urls[name], services.process(name), ready_seconds
             )
-            while not _ready(urls[name]):
-                if process.poll() is not None or time.monotonic() - started > 60:
-                    raise RuntimeError(f"{name} did not start; see {log_dir / name}.log")
-                time.sleep(0.01)
-            running[name] = RunningService(urls[name], process, time.monotonic() - started)
         yield running
-    finally:
-        for service in running.values():
-            service.process.terminate()
-        for service in running.values():
-            service.process.wait(timeout=15)

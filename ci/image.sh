@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Stage 5, images: build each service's image, tag it with the build number, the short git
-# sha and latest, and push every tag to $REGISTRY (default localhost:32000).
+# Stage 5, images: build each service's image from the one Dockerfile (its build args from
+# lib.sh), tag it with the build number, the short git sha and latest, and push every tag to
+# $REGISTRY (default localhost:32000).
 # Usage: ci/image.sh [--dry-run] [--no-push]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 parse_common_flags "$@"
@@ -11,7 +12,8 @@ push=true
 cd "$REPO_ROOT"
 for service in "${SERVICES[@]}"; do
   image="$(image_of "$service")"
-  run "$tool" build --file "$(dockerfile_of "$service")" \
+  mapfile -t build_args < <(build_args_of "$service")
+  run "$tool" build --file "$DOCKERFILE" "${build_args[@]}" \
     --build-arg "VERSION=$BUILD_NUMBER" --build-arg "REVISION=$GIT_SHA" \
     --tag "$image:$BUILD_NUMBER" --tag "$image:$GIT_SHA" --tag "$image:latest" .
   if [[ "$push" == true ]]; then

@@ -28,12 +28,28 @@ run() {
   fi
 }
 
-# Each service's Dockerfile, relative to the repository root (the build context).
-dockerfile_of() {
-  case "$1" in
-    gateway) echo "web/Dockerfile" ;;
-    *) echo "services/$1/Dockerfile" ;;
-  esac
+# Every image is built from this one Dockerfile, with the repository root as the build context;
+# a service's build args (below) make it that service's image.
+DOCKERFILE="deploy/images/Dockerfile"
+# service  package  project-dir  module  port  description (the rest of the line)
+IMAGES=(
+  "product product-service services/product product_service 8080 shopstack product catalog service"
+  "inventory inventory-service services/inventory inventory_service 8081 shopstack inventory service"
+  "order order-service services/order order_service 8082 shopstack order service"
+  "gateway web-gateway web gateway 8000 shopstack storefront and API gateway"
+)
+
+# The --build-arg options of a service's image, one word a line (for mapfile -t).
+build_args_of() {
+  local spec service package project module port description
+  for spec in "${IMAGES[@]}"; do
+    read -r service package project module port description <<<"$spec"
+    [[ "$service" == "$1" ]] || continue
+    printf -- '--build-arg\n%s\n' "PACKAGE=$package" "PROJECT_DIR=$project" "MODULE=$module" \
+      "PORT=$port" "TITLE=shopstack-$service" "DESCRIPTION=$description"
+    return
+  done
+  die "no image for service $1"
 }
 
 image_of() { echo "$REGISTRY/$1"; }

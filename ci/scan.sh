@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stage 6, Trivy: a full JSON report per image, then fail on unfixed HIGH/CRITICAL
-# vulnerabilities; and a misconfiguration scan of the repository (Dockerfiles, manifests).
+# vulnerabilities; and a misconfiguration scan of the repository (the Dockerfile, manifests).
 # Usage: ci/scan.sh [--dry-run] [--config-only] [--archives DIR]
 #   --archives DIR: scan image tarballs (DIR/<service>.tar, e.g. from `buildah push …
 #   docker-archive:`) for misconfigurations and secrets, where no registry or vulnerability

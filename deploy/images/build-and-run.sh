@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds every service image from its unchanged Dockerfile with buildah, starts one container
-# per image and checks that it serves liveness and readiness, runs as non-root, writes nothing
+# Builds every service image with buildah from the one Dockerfile (deploy/images/Dockerfile),
+# unchanged and with the build args the pipeline uses (ci/lib.sh), starts one container per
+# image and checks that it serves liveness and readiness, runs as non-root, writes nothing
 # outside /tmp, and (product) carries no SQL driver. The four containers are then used
 # together through the gateway.
 #
 # No Docker engine, registry or Kubernetes is reachable on the build machines, so the
-# Dockerfiles' base image (python:3.11.14-slim-bookworm) is stood in for by a debootstrapped
+# Dockerfile's base image (python:3.11.14-slim-bookworm) is stood in for by a debootstrapped
 # Debian bookworm with Debian's python3.11, at the same paths the real image has
-# (/usr/local/bin/python3.11), tagged with the very name the Dockerfiles use.
+# (/usr/local/bin/python3.11), tagged with the very name the Dockerfile uses.
 #
 # Needs root, buildah, debootstrap, PyPI and Debian mirrors. The stand-in base and buildah's
 # layer cache live under $SHOPSTACK_IMAGE_CACHE (default /var/cache/shopstack-images), so a
@@ -19,6 +20,12 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Where the scan stage writes its reports: the caller's choice, else this run's scratch folder
+# (read before lib.sh, which defaults it to the repository's reports/).
+SCAN_REPORTS="${REPORTS_DIR:-}"
+# SERVICES, DOCKERFILE and build_args_of: the images exactly as ci/image.sh builds them.
+# shellcheck source=SCRIPTDIR/../../ci/lib.sh
+source "$REPO/ci/lib.sh"
 CACHE="${SHOPSTACK_IMAGE_CACHE:-/var/cache/shopstack-images}"
 TAG="${SHOPSTACK_IMAGE_TAG:-check}"
 # Bump when the stand-in's recipe changes, so a cached rootfs is not reused.
@@ -41,13 +48,6 @@ storage_driver() {
 DRIVER="${SHOPSTACK_STORAGE_DRIVER:-$(storage_driver)}"
 # One store per driver: buildah refuses a store made by another driver.
 BUILDAH=(buildah --root "$CACHE/storage-$DRIVER" --runroot "$CACHE/run-$DRIVER" --storage-driver "$DRIVER")
-# service  Dockerfile  env-prefix
-SERVICES=(
-  "product services/product/Dockerfile PRODUCT"
-  "inventory services/inventory/Dockerfile INVENTORY"
-  "order services/order/Dockerfile ORDER"
-  "gateway web/Dockerfile GATEWAY"
-)
 declare -A PORT PGID CONTAINER
 DATABASES=()
 PIDS=()
@@ -75,13 +75,12 @@ free_port() {
 # The single base image name every FROM uses (builder and runtime stages alike).
 base_image_name() {
   local names
-  names="$(grep -h '^FROM ' "$REPO/services/product/Dockerfile" "$REPO/services/inventory/Dockerfile" \
-    "$REPO/services/order/Dockerfile" "$REPO/web/Dockerfile" | awk '{print $2}' | sort -u)"
-  [[ "$(wc -l <<<"$names")" == 1 ]] || die "the Dockerfiles use more than one base: $names"
+  names="$(grep '^FROM ' "$REPO/$DOCKERFILE" | awk '{print $2}' | sort -u)"
+  [[ "$(wc -l <<<"$names")" == 1 ]] || die "the Dockerfile uses more than one base: $names"
   printf '%s\n' "$names"
 }
 
-# debootstrap (about 30 s), then what the Dockerfiles use from python:3.11-slim: python at
+# debootstrap (about 30 s), then what the Dockerfile uses from python:3.11-slim: python at
 # /usr/local/bin, `python -m venv` with ensurepip, CA certificates. Cached as a tarball.
 make_base_rootfs() {
   local tarball="$1" rootfs="$WORK/rootfs"
@@ -121,12 +120,13 @@ ensure_base_image() {
 }
 
 build_image() {
-  local svc="$1" dockerfile="$2" started
+  local svc="$1" started build_args
   started=$SECONDS
-  log "build $svc from $dockerfile"
+  mapfile -t build_args < <(build_args_of "$svc")
+  log "build $svc from $DOCKERFILE"
   "${BUILDAH[@]}" bud --isolation chroot --layers --pull=never --format docker --quiet \
-    --build-arg VERSION=0.1.0 --build-arg "REVISION=$(git -C "$REPO" rev-parse HEAD)" \
-    -f "$REPO/$dockerfile" -t "localhost/shopstack/$svc:$TAG" "$REPO" >"$WORK/build-$svc.log" 2>&1 \
+    "${build_args[@]}" --build-arg VERSION=0.1.0 --build-arg "REVISION=$(git -C "$REPO" rev-parse HEAD)" \
+    -f "$REPO/$DOCKERFILE" -t "localhost/shopstack/$svc:$TAG" "$REPO" >"$WORK/build-$svc.log" 2>&1 \
     || { tail -40 "$WORK/build-$svc.log" >&2; die "build of $svc failed"; }
   log "built $svc in $((SECONDS - started)) s"
 }
@@ -188,18 +188,19 @@ wait_for() {
 }
 
 check_container() {
-  local svc="$1" prefix="$2" base="http://127.0.0.1:${PORT[$1]}" pid uid rss health mnt written
+  local svc="$1" base="http://127.0.0.1:${PORT[$1]}" pid uid rss health mnt written
   wait_for "$base/actuator/health/liveness" "$svc"
   [[ "$(http_status "$base/actuator/health/readiness")" == 200 ]] || die "$svc is not ready"
   pid="$(ss -ltnpH "sport = :${PORT[$svc]}" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
   uid="$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")"
   rss="$(awk '/^VmRSS:/ {print int($2 / 1024)}' "/proc/$pid/status")"
   [[ "$uid" != 0 ]] || die "$svc runs as root"
-  # The image's HEALTHCHECK command, run inside the container as the image's user.
+  # The image's HEALTHCHECK command, run inside the container as the image's user, on the
+  # PORT the container was started with.
   image_args "$svc" Healthcheck.Test >"$WORK/health-$svc"
   mapfile -d '' health <"$WORK/health-$svc"
   [[ "${health[0]}" == CMD ]] || die "$svc: HEALTHCHECK is not an exec form"
-  "${BUILDAH[@]}" run --isolation chroot --env "${prefix}_PORT=${PORT[$svc]}" "${CONTAINER[$svc]}" -- \
+  "${BUILDAH[@]}" run --isolation chroot --env "PORT=${PORT[$svc]}" "${CONTAINER[$svc]}" -- \
     "${health[@]:1}" || die "$svc: HEALTHCHECK failed"
   # Read-only-root friendly: nothing written outside /tmp since the container started
   # (buildah's own bind-mount targets excepted).
@@ -227,14 +228,11 @@ main() {
   command -v buildah >/dev/null || die "buildah is not installed (apt-get install buildah)"
   command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
   mkdir -p "$CACHE"
-  local started=$SECONDS base spec svc dockerfile prefix
+  local started=$SECONDS base svc
   log "buildah storage driver: $DRIVER"
   base="$(base_image_name)"
   ensure_base_image "$base"
-  for spec in "${SERVICES[@]}"; do
-    read -r svc dockerfile prefix <<<"$spec"
-    build_image "$svc" "$dockerfile"
-  done
+  for svc in "${SERVICES[@]}"; do build_image "$svc"; done
 
   local inventory_db order_db mongo_port
   if mysqladmin --protocol=tcp -h127.0.0.1 -uroot ping >/dev/null 2>&1; then
@@ -254,21 +252,19 @@ main() {
   PIDS+=($!)
 
   for svc in product inventory order gateway; do PORT[$svc]="$(free_port)"; done
-  start_container product "${PORT[product]}" "PRODUCT_PORT=${PORT[product]}" \
+  # Each on its free port through the unprefixed PORT of the launch contract.
+  start_container product "${PORT[product]}" "PORT=${PORT[product]}" \
     "PRODUCT_DATABASE_URL=mongodb://127.0.0.1:$mongo_port/shopstack_product"
-  start_container inventory "${PORT[inventory]}" "INVENTORY_PORT=${PORT[inventory]}" \
+  start_container inventory "${PORT[inventory]}" "PORT=${PORT[inventory]}" \
     "INVENTORY_DATABASE_URL=$inventory_db"
-  start_container order "${PORT[order]}" "ORDER_PORT=${PORT[order]}" "ORDER_DATABASE_URL=$order_db" \
+  start_container order "${PORT[order]}" "PORT=${PORT[order]}" "ORDER_DATABASE_URL=$order_db" \
     "ORDER_PRODUCT_URL=http://127.0.0.1:${PORT[product]}" \
     "ORDER_INVENTORY_URL=http://127.0.0.1:${PORT[inventory]}"
-  start_container gateway "${PORT[gateway]}" "GATEWAY_PORT=${PORT[gateway]}" \
+  start_container gateway "${PORT[gateway]}" "PORT=${PORT[gateway]}" \
     "GATEWAY_PRODUCT_URL=http://127.0.0.1:${PORT[product]}" \
     "GATEWAY_INVENTORY_URL=http://127.0.0.1:${PORT[inventory]}" \
     "GATEWAY_ORDER_URL=http://127.0.0.1:${PORT[order]}"
-  for spec in "${SERVICES[@]}"; do
-    read -r svc dockerfile prefix <<<"$spec"
-    check_container "$svc" "$prefix"
-  done
+  for svc in "${SERVICES[@]}"; do check_container "$svc"; done
 
   # The catalog image deliberately lacks SQL drivers (README: product-service without `sql`).
   "${BUILDAH[@]}" run --isolation chroot "${CONTAINER[product]}" -- python -c \
@@ -282,12 +278,11 @@ main() {
   # The pipeline's scan stage, for real on these images: misconfigurations and secrets (the
   # vulnerability database cannot be downloaded here).
   mkdir -p "$WORK/archives"
-  for spec in "${SERVICES[@]}"; do
-    read -r svc dockerfile prefix <<<"$spec"
+  for svc in "${SERVICES[@]}"; do
     "${BUILDAH[@]}" push --quiet "localhost/shopstack/$svc:$TAG" "docker-archive:$WORK/archives/$svc.tar" \
       || die "could not export the $svc image"
   done
-  TRIVY="$VENV_BIN/trivy" TRIVY_OFFLINE=true REPORTS_DIR="${REPORTS_DIR:-$WORK/reports}" \
+  TRIVY="$VENV_BIN/trivy" TRIVY_OFFLINE=true REPORTS_DIR="${SCAN_REPORTS:-$WORK/reports}" \
     "$REPO/ci/scan.sh" --archives "$WORK/archives" || die "trivy found a problem in an image"
   log "ok trivy: no misconfiguration or secret in any image"
   log "all images pass in $((SECONDS - started)) s"

@@ -1,6 +1,6 @@
 """Fixtures for the deploy artefacts: the Kustomize overlays rendered once per session.
 
-The `images` marker (buildah builds of every Dockerfile, minutes and root) is opt-in: those
+The `images` marker (buildah builds of every image, minutes and root) is opt-in: those
 tests run only when selected with `-m images` (`make images`), never in a plain `pytest`.
 """
 

@@ -20,6 +20,8 @@ from .paths import KUBECTL, REPO
 
 Objects = dict[str, list[dict[str, Any]]]
 COMPONENT = REPO / "deploy" / "k8s" / "components" / "loadgen"
+# The one locustfile: in the component, since Kustomize reads no file outside it.
+LOCUSTFILE = COMPONENT / "locustfile.py"
 # Each rendering with the component -> the overlay it extends.
 WITH_LOADGEN = {"microk8s-load": "microk8s", "aks+loadgen": "aks"}
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from .images import DOCKERFILE, build_args
+from .loadgen import LOCUSTFILE
 from .paths import REPO, compose_binary
 
 COMPOSE = REPO / "deploy" / "compose" / "compose.yaml"
@@ -117,6 +119,25 @@ def test_services_start_only_when_what_they_need_is_healthy(
             assert gate["healthcheck"]["test"], dependency
 
 
+@pytest.mark.parametrize(
+    ("service", "image"),
+    [
+        ("product", "product"),
+        ("inventory-migrate", "inventory"),
+        ("order-migrate", "order"),
+        ("gateway", "gateway"),
+    ],
+)
+def test_each_image_is_built_from_the_one_dockerfile_with_the_pipelines_build_args(
+    stack: dict[str, Any], service: str, image: str
+) -> None:
+    build = services(stack)[service]["build"]
+    assert Path(build["context"]) == REPO
+    assert REPO / build["dockerfile"] == DOCKERFILE
+    assert build["args"] == build_args(image)
+    assert int(build["args"]["PORT"]) == PORTS[image]
+
+
 def test_migrations_run_once_before_the_services_which_then_skip_their_own(
     stack: dict[str, Any],
 ) -> None:
@@ -204,6 +225,6 @@ def test_the_load_generator_is_an_optional_profile_aimed_at_the_gateway(
     loadgen = with_profile["services"]["loadgen"]
     assert "--host=http://gateway:8000" in loadgen["command"]
     [mount] = loadgen["volumes"]
-    assert mount["source"].endswith("bench/locustfile.py")
+    assert Path(mount["source"]) == LOCUSTFILE
     assert mount["read_only"] is True
     assert Path(mount["source"]).exists()

@@ -1,10 +1,11 @@
-"""The service images, really built from the unchanged Dockerfiles and really run.
+"""The service images, really built from the one unchanged Dockerfile and really run.
 
-deploy/images/build-and-run.sh builds all four with buildah on a stand-in for the
-python:3.11-slim base (no registry is reachable here), runs each image's own ENTRYPOINT and
-CMD as its own USER, and checks liveness, readiness, the HEALTHCHECK, a non-root UID, no
-writes outside /tmp, no SQL driver in the product image, and one order placed through the
-gateway container. Minutes and root: run with `pytest -m images` (make images).
+deploy/images/build-and-run.sh builds all four with buildah, with the pipeline's build args
+(ci/lib.sh), on a stand-in for the python:3.11-slim base (no registry is reachable here), runs
+each image's own ENTRYPOINT and CMD as its own USER, and checks liveness, readiness, the
+HEALTHCHECK, a non-root UID, no writes outside /tmp, no SQL driver in the product image, and
+one order placed through the gateway container. Minutes and root: run with `pytest -m images`
+(make images).
 """
 
 import os

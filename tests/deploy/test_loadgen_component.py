@@ -17,13 +17,12 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from .loadgen import COMPONENT, WITH_LOADGEN, Objects, job, kustomize, overlay_of
+from .loadgen import COMPONENT, LOCUSTFILE, WITH_LOADGEN, Objects, job, kustomize, overlay_of
 from .network import NAMESPACE
 from .paths import KUBECTL, OVERLAYS, REPO
 from .test_kubernetes_manifests import all_containers, named, pod_labels, pod_spec
 from .test_scanners import ALLOWED_SKIPS, assert_skips_are_justified, checkov
 
-LOCUSTFILE = REPO / "bench" / "locustfile.py"
 COMPOSE = REPO / "deploy" / "compose" / "compose.yaml"
 LOADGEN_OBJECTS = {
     ("ServiceAccount", "loadgen"),
@@ -88,17 +87,8 @@ def concrete_user_classes(source: str) -> set[str]:
 # ---- the locustfile ------------------------------------------------------------------------
 
 
-def test_the_components_locustfile_is_a_byte_identical_copy_of_bench() -> None:
-    # Kustomize reads no file outside its folder (a symlink is refused too), so the file
-    # exists twice. After changing bench/locustfile.py:
-    #   cp bench/locustfile.py deploy/k8s/components/loadgen/locustfile.py
-    assert (COMPONENT / "locustfile.py").read_bytes() == LOCUSTFILE.read_bytes(), (
-        "deploy/k8s/components/loadgen/locustfile.py differs from bench/locustfile.py"
-    )
-
-
 @pytest.mark.parametrize("rendering", WITH_LOADGEN)
-def test_the_job_runs_the_bench_locustfile_from_its_config_map(
+def test_the_job_runs_the_one_locustfile_from_its_config_map(
     with_loadgen: Objects, rendering: str
 ) -> None:
     objects = with_loadgen[rendering]

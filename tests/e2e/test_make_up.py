@@ -84,3 +84,17 @@ def test_an_order_for_a_demo_product_is_confirmed_and_takes_its_stock(stack: Sta
     assert order["total"] == 1398.0
     after = stack.get_json("inventory", "/api/inventory?skuCode=pixel_8")[0]["quantity"]
     assert after == before - 2
+
+
+def test_each_procfile_line_pins_its_own_port_over_the_one_honcho_sets() -> None:
+    # honcho exports PORT (5000, 5100, …) to every process, and the services read an
+    # unprefixed PORT when their own is unset: each line must set its prefixed port itself.
+    procfile = Path(__file__).resolve().parents[2] / "Procfile"
+    defaults = {"product": 8080, "inventory": 8081, "order": 8082, "gateway": 8000}
+
+    lines = dict(line.split(": ", 1) for line in procfile.read_text().splitlines() if line)
+
+    assert lines.keys() == defaults.keys()
+    for name, command in lines.items():
+        prefix = name.upper()
+        assert command.startswith(f"{prefix}_PORT=${{{prefix}_PORT:-{defaults[name]}}} "), name

@@ -136,7 +136,7 @@ def test_the_load_generator_runs_every_scenario_without_a_failure(stack: Stack) 
         [
             locust,
             "-f",
-            str(repo / "bench" / "locustfile.py"),
+            str(repo / "deploy" / "k8s" / "components" / "loadgen" / "locustfile.py"),
             "--headless",
             "--only-summary",
             "-u",

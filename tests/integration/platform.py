@@ -10,11 +10,11 @@ from typing import Any
 
 import aiohttp
 
-import inventory_service.core.config as inventory_config
+import inventory_service.config as inventory_config
 import inventory_service.main as inventory_main
-import order_service.core.config as order_config
+import order_service.config as order_config
 import order_service.main as order_main
-import product_service.core.config as product_config
+import product_service.config as product_config
 import product_service.main as product_main
 from testkit.live_server import serve_in_thread
 from testkit.network import free_port

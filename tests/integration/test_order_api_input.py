@@ -26,6 +26,7 @@ def lines(*entries: dict[str, Any]) -> Callable[[str], dict[str, Any]]:
 
 
 LINES = "orderLineItemsDtoList"
+FRONTEND_LINES = "orderLineItemsListDto"
 FIRST = "orderLineItemsDtoList[0]"
 
 
@@ -44,7 +45,11 @@ FIRST = "orderLineItemsDtoList[0]"
         (lines({"price": 10.001}), f"{FIRST}.price"),
         (lines({"skuCode": "bad sku"}), f"{FIRST}.skuCode"),
         (lines({}, {"price": 11}), LINES),
+        (lambda sku: {LINES: [line(sku), {"skuCode": sku, "quantity": 1}]}, LINES),
         (lines(*[{}] * 101), LINES),
+        (lambda sku: {LINES: [line(sku)], FRONTEND_LINES: [line(sku)]}, FRONTEND_LINES),
+        (lambda sku: {FRONTEND_LINES: []}, FRONTEND_LINES),
+        (lambda sku: {FRONTEND_LINES: [line(sku, quantity=0)]}, f"{FRONTEND_LINES}[0].quantity"),
     ],
     ids=[
         "no-lines",
@@ -59,7 +64,11 @@ FIRST = "orderLineItemsDtoList[0]"
         "sub-cent-price",
         "bad-sku",
         "two-prices-for-one-sku",
+        "a-priced-and-an-unpriced-line-for-one-sku",
         "101-lines",
+        "lines-under-both-names",
+        "no-lines-under-the-frontends-name",
+        "zero-quantity-under-the-frontends-name",
     ],
 )
 async def test_an_invalid_order_is_a_422_problem_naming_the_field(

@@ -1,10 +1,8 @@
 """Real processes for the live monitoring tests: the three services, Prometheus, Alertmanager,
-mysqld_exporter, and a local stand-in for Slack's incoming webhook."""
+mysqld_exporter (all launched by testkit.processes), and a local stand-in for Slack's incoming
+webhook."""
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -13,7 +11,6 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +18,8 @@ from typing import Any, TypeVar
 import yaml
 
 from testkit.network import free_port, wait_for_port
+from testkit.processes import ServiceProcesses
+from testkit.processes import running as process
 
 from .tools import binary
 
@@ -62,102 +61,22 @@ def http(method: str, url: str, body: object | None = None, timeout: float = 5) 
         return status, raw.decode(errors="replace")
 
 
-@contextmanager
-def process(args: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[None]:
-    """Run a server process for the duration of the block; its output goes to `log`."""
-    with log.open("ab") as output:
-        running = subprocess.Popen(
-            args, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
-        )
-    try:
-        yield
-    finally:
-        _stop(running)
-
-
-def _stop(running: subprocess.Popen[bytes]) -> None:
-    running.terminate()
-    try:
-        running.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        running.kill()
-        running.wait(timeout=5)
-
-
-@dataclass
-class Services:
+class Services(ServiceProcesses):
     """product (on the MongoDB wire server), inventory and order (on SQLite) as the real
     `python -m <name>_service` processes the Procfile runs, each stoppable on its own."""
 
-    workdir: Path
-    product_database_url: str
-    ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in SERVICES})
-    _running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-
-    @property
-    def urls(self) -> dict[str, str]:
-        return {name: f"http://127.0.0.1:{port}" for name, port in self.ports.items()}
-
-    def _env(self, name: str) -> dict[str, str]:
-        inherited = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("PRODUCT_", "INVENTORY_", "ORDER_", "OTEL_"))
-        }
-        data = self.workdir
-        own = {
-            "product": {
-                "PRODUCT_DATABASE_URL": self.product_database_url,
-                "PRODUCT_DEMO_DATA": "true",
+    def __init__(self, workdir: Path, product_database_url: str) -> None:
+        super().__init__(
+            SERVICES,
+            log_of=lambda name: workdir / f"{name}.log",
+            databases={
+                "product": product_database_url,
+                "inventory": f"sqlite+aiosqlite:///{workdir}/inventory.db",
+                "order": f"sqlite+aiosqlite:///{workdir}/order.db",
             },
-            "inventory": {
-                "INVENTORY_DATABASE_URL": f"sqlite+aiosqlite:///{data}/inventory.db",
-                "INVENTORY_DEMO_DATA": "true",
-            },
-            "order": {
-                "ORDER_DATABASE_URL": f"sqlite+aiosqlite:///{data}/order.db",
-                "ORDER_PRODUCT_URL": self.urls["product"],
-                "ORDER_INVENTORY_URL": self.urls["inventory"],
-            },
-        }[name]
-        return (
-            inherited
-            | own
-            | {f"{name.upper()}_PORT": str(self.ports[name]), "LOG_LEVEL": "WARNING"}
+            demo_data=True,
+            env={"LOG_LEVEL": "WARNING"},
         )
-
-    def start(self, name: str) -> None:
-        """Start one service (without waiting for it)."""
-        with (self.workdir / f"{name}.log").open("ab") as output:
-            self._running[name] = subprocess.Popen(
-                [sys.executable, "-m", f"{name}_service"],
-                env=self._env(name),
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-
-    def stop(self, name: str) -> None:
-        """Stop one service (SIGTERM: a graceful uvicorn shutdown)."""
-        _stop(self._running.pop(name))
-
-    def wait_ready(self, *names: str, timeout: float = 30) -> None:
-        """Until each service answers its readiness probe (which also refreshes `db_up`)."""
-        for name in names or SERVICES:
-            wait_until(partial(self._ready, name), timeout, f"{name} is not ready")
-
-    def _ready(self, name: str) -> bool:
-        if self._running[name].poll() is not None:
-            log = (self.workdir / f"{name}.log").read_text()
-            raise AssertionError(f"{name} exited:\n{log[-3000:]}")
-        try:
-            return http("GET", self.urls[name] + "/actuator/health/readiness", timeout=1)[0] == 200
-        except OSError:
-            return False
-
-    def close(self) -> None:
-        for name in list(self._running):
-            self.stop(name)
 
 
 @dataclass

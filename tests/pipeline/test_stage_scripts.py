@@ -2,6 +2,7 @@
 --dry-run where it cannot (no Docker engine, registry or cluster here)."""
 
 import os
+import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ElementTree
@@ -126,18 +127,29 @@ def test_the_image_stage_builds_and_pushes_every_service_with_three_tags() -> No
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    for service, dockerfile in (
-        ("product", "services/product/Dockerfile"),
-        ("inventory", "services/inventory/Dockerfile"),
-        ("order", "services/order/Dockerfile"),
-        ("gateway", "web/Dockerfile"),
-    ):
+    # Each printed command is quoted so that it can be pasted into a shell: read it as one.
+    commands = [shlex.split(line.removeprefix("+ ")) for line in lines]
+    for service, package, project, module, port, description in (
+        ("product", "product-service", "services/product", "product_service", 8080,
+         "shopstack product catalog service"),
+        ("inventory", "inventory-service", "services/inventory", "inventory_service", 8081,
+         "shopstack inventory service"),
+        ("order", "order-service", "services/order", "order_service", 8082,
+         "shopstack order service"),
+        ("gateway", "web-gateway", "web", "gateway", 8000,
+         "shopstack storefront and API gateway"),
+    ):  # fmt: skip
         image = f"localhost:32000/{service}"
-        assert (
-            f"+ docker build --file {dockerfile} --build-arg VERSION=42 --build-arg "
-            f"REVISION=abc123def456 --tag {image}:42 --tag {image}:abc123def456 "
-            f"--tag {image}:latest ." in lines
-        )
+        assert [
+            *("docker", "build", "--file", "deploy/images/Dockerfile"),
+            *("--build-arg", f"PACKAGE={package}", "--build-arg", f"PROJECT_DIR={project}"),
+            *("--build-arg", f"MODULE={module}", "--build-arg", f"PORT={port}"),
+            *("--build-arg", f"TITLE=shopstack-{service}"),
+            *("--build-arg", f"DESCRIPTION={description}"),
+            *("--build-arg", "VERSION=42", "--build-arg", "REVISION=abc123def456"),
+            *("--tag", f"{image}:42", "--tag", f"{image}:abc123def456", "--tag", f"{image}:latest"),
+            ".",
+        ] in commands
         for tag in ("42", "abc123def456", "latest"):
             assert f"+ docker push {image}:{tag}" in lines
 

@@ -9,7 +9,7 @@ from opentelemetry import propagate
 from starlette.background import BackgroundTask
 from starlette.responses import StreamingResponse
 
-from shopkit.errors import Problem
+from gateway.problems import RequestTooLargeError, UpstreamTimeoutError, UpstreamUnreachableError
 
 # Only what the services read: cookies and authorization stop here.
 FORWARDED_REQUEST_HEADERS = (
@@ -28,22 +28,13 @@ async def read_capped_body(request: Request, max_bytes: int) -> bytes:
     """The request body, refused with a 413 problem past `max_bytes`."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise _too_large(max_bytes)
+        raise RequestTooLargeError(max_bytes)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > max_bytes:
-            raise _too_large(max_bytes)
+            raise RequestTooLargeError(max_bytes)
     return bytes(body)
-
-
-def _too_large(max_bytes: int) -> Problem:
-    return Problem(
-        413,
-        "request-too-large",
-        "Request too large",
-        f"The request body is larger than {max_bytes} bytes.",
-    )
 
 
 async def forward(
@@ -81,23 +72,9 @@ async def forward(
             timeout=aiohttp.ClientTimeout(total=timeout_seconds),
         )
     except TimeoutError as exc:
-        raise Problem(
-            504,
-            "upstream-timeout",
-            "Gateway Timeout",
-            f"The {service} service did not answer within {timeout_seconds:g} s.",
-            headers={"Retry-After": "2"},
-            service=service,
-        ) from exc
+        raise UpstreamTimeoutError(service, timeout_seconds) from exc
     except aiohttp.ClientError as exc:
-        raise Problem(
-            502,
-            "upstream-unreachable",
-            "Bad Gateway",
-            f"The {service} service cannot be reached.",
-            headers={"Retry-After": "2"},
-            service=service,
-        ) from exc
+        raise UpstreamUnreachableError(service) from exc
     return StreamingResponse(
         _body_of(upstream),
         status_code=upstream.status,

@@ -1,15 +1,16 @@
 """The gateway's routes: the page, /api/** per service, and each service's health."""
 
 from pathlib import Path
+from typing import Annotated
 
-import aiohttp
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.responses import Response
 
-from gateway.config import Settings
+from gateway.bootstrap import GatewayDependencies
+from gateway.problems import UnknownServiceError
 from gateway.proxy import forward
-from shopkit.errors import Problem
+from shopkit.wiring import dependencies_of
 
 STATIC = Path(__file__).resolve().parent / "static"
 API_METHODS = ["GET", "POST", "PUT", "DELETE"]
@@ -17,20 +18,17 @@ API_METHODS = ["GET", "POST", "PUT", "DELETE"]
 router = APIRouter()
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+async def _gateway(request: Request) -> GatewayDependencies:
+    return dependencies_of(request, GatewayDependencies)
 
 
-def _session(request: Request) -> aiohttp.ClientSession:
-    session: aiohttp.ClientSession = request.app.state.session
-    return session
+Gateway = Annotated[GatewayDependencies, Depends(_gateway)]
 
 
-def _upstream(request: Request, service: str) -> str:
-    upstreams = _settings(request).upstreams()
+def _upstream(gateway: GatewayDependencies, service: str) -> str:
+    upstreams = gateway.settings.upstreams()
     if service not in upstreams:
-        raise Problem(404, "unknown-service", "Unknown service", f"No service named {service}.")
+        raise UnknownServiceError(service)
     return upstreams[service].rstrip("/")
 
 
@@ -39,41 +37,41 @@ async def page() -> FileResponse:
     return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 
-async def _forward_api(request: Request, service: str, path: str) -> Response:
-    settings = _settings(request)
+async def _forward_api(
+    request: Request, gateway: GatewayDependencies, service: str, path: str
+) -> Response:
     suffix = f"/{path}" if path else ""
     return await forward(
         request,
-        _session(request),
+        gateway.session,
         service,
-        f"{_upstream(request, service)}/api/{service}{suffix}",
-        timeout_seconds=settings.upstream_timeout_seconds,
-        max_body_bytes=settings.max_body_bytes,
+        f"{_upstream(gateway, service)}/api/{service}{suffix}",
+        timeout_seconds=gateway.settings.upstream_timeout_seconds,
+        max_body_bytes=gateway.settings.max_body_bytes,
     )
 
 
 @router.api_route("/api/{service}", methods=API_METHODS, include_in_schema=False)
-async def api_root(request: Request, service: str) -> Response:
+async def api_root(request: Request, gateway: Gateway, service: str) -> Response:
     """Forward ``/api/{service}`` to that service."""
-    return await _forward_api(request, service, "")
+    return await _forward_api(request, gateway, service, "")
 
 
 @router.api_route("/api/{service}/{path:path}", methods=API_METHODS, include_in_schema=False)
-async def api(request: Request, service: str, path: str) -> Response:
+async def api(request: Request, gateway: Gateway, service: str, path: str) -> Response:
     """Forward ``/api/{service}/**`` to that service."""
-    return await _forward_api(request, service, path)
+    return await _forward_api(request, gateway, service, path)
 
 
 @router.get("/health/{service}")
-async def service_health(request: Request, service: str) -> Response:
+async def service_health(request: Request, gateway: Gateway, service: str) -> Response:
     """A service's own ``/actuator/health``: 200 UP, 503 DOWN, or 502/504 if unreachable."""
-    settings = _settings(request)
     return await forward(
         request,
-        _session(request),
+        gateway.session,
         service,
-        f"{_upstream(request, service)}/actuator/health",
-        timeout_seconds=min(settings.upstream_timeout_seconds, 2.0),
+        f"{_upstream(gateway, service)}/actuator/health",
+        timeout_seconds=min(gateway.settings.upstream_timeout_seconds, 2.0),
         max_body_bytes=0,
     )
 

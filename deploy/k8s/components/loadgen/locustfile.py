@@ -1,11 +1,13 @@
 """shopstack's load generator (Locust): realistic shoppers, a flash sale and uniform load.
 
-    locust -f bench/locustfile.py --host http://127.0.0.1:8000 --headless -u 50 -r 10 -t 1m
-    locust -f bench/locustfile.py --host … FlashSaleBuyer        # everyone buys one hot SKU
-    locust -f bench/locustfile.py --host … UniformBuyer          # orders spread over every SKU
+    locust -f deploy/k8s/components/loadgen/locustfile.py --host http://127.0.0.1:8000 \
+        --headless -u 50 -r 10 -t 1m
+    locust -f deploy/k8s/components/loadgen/locustfile.py --host … FlashSaleBuyer   # one hot SKU
+    locust -f deploy/k8s/components/loadgen/locustfile.py --host … UniformBuyer     # every SKU
 
 Runs against the gateway (or any host serving the /api/** routes). HOT_SKU names the flash
-sale's SKU (default iphone_13).
+sale's SKU (default iphone_13). Its one home is this Kustomize component, which may read no file
+outside its folder; the compose profile `load` and the tests use it from here.
 """
 
 import os

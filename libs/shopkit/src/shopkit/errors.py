@@ -1,9 +1,10 @@
 """RFC 9457 problem details: every 4xx/5xx answer is ``application/problem+json``."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 from fastapi import FastAPI, Request
@@ -15,6 +16,11 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:shopstack:problem:"
 
 logger = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Exception)
+
+BUILTIN_PROBLEM_TYPES = {"validation-error": 422, "malformed-json": 400}
+"""The problem types every service answers, before its own catalogue."""
 
 
 class Problem(Exception):  # noqa: N818 -- RFC 9457 calls it a problem
@@ -40,6 +46,47 @@ class Problem(Exception):  # noqa: N818 -- RFC 9457 calls it a problem
         self.title = title
         self.detail = detail
         self.extensions = extensions
+
+
+def _sentence(exc: Exception) -> str:
+    text = str(exc)
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _no_extensions(exc: Exception) -> Mapping[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class ProblemType(Generic[E]):
+    """How a domain error is answered: one row of a service's problem catalogue.
+
+    `detail` and `extensions` read the raised error; by default the detail is the error's
+    message as a sentence and there are no extra members.
+    """
+
+    error: type[E]
+    status: int
+    slug: str
+    title: str
+    detail: Callable[[E], str] = _sentence
+    extensions: Callable[[E], Mapping[str, Any]] = _no_extensions
+    headers: Mapping[str, str] | None = field(default=None)
+
+    def problem(self, exc: E) -> Problem:
+        """The problem `exc` is answered with."""
+        return Problem(
+            self.status,
+            self.slug,
+            self.title,
+            self.detail(exc),
+            headers=self.headers,
+            **self.extensions(exc),
+        )
+
+
+ProblemCatalogue = Sequence[ProblemType[Any]]
+"""Every domain error a service answers, declared once (see `install_problem_handlers`)."""
 
 
 def problem_response(
@@ -139,9 +186,24 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Make every error the app can raise answer problem+json."""
+def _catalogued_handler(
+    problem_type: ProblemType[Any],
+) -> Callable[[Request, Exception], Any]:
+    async def on_error(request: Request, exc: Exception) -> Response:
+        return await _on_problem(request, problem_type.problem(exc))
+
+    return on_error
+
+
+def install_problem_handlers(app: FastAPI, catalogue: Iterable[ProblemType[Any]] = ()) -> None:
+    """Make every error the app can raise answer problem+json.
+
+    `catalogue` maps the service's domain errors to their answers, so routes raise nothing
+    of HTTP and show only the happy path.
+    """
     app.add_exception_handler(Problem, _on_problem)
+    for problem_type in catalogue:
+        app.add_exception_handler(problem_type.error, _catalogued_handler(problem_type))
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -9,7 +9,7 @@ import json
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import orjson
@@ -43,6 +43,14 @@ class _ServerError(Exception):
     def __init__(self, status: int) -> None:
         super().__init__(f"answered {status}")
         self.status = status
+
+
+class AuthorizationSource(Protocol):
+    """Where a client's Authorization header comes from, e.g. shopkit.auth.ClientCredentials."""
+
+    async def header(self) -> str:
+        """The header's value, e.g. ``Bearer <token>``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -97,8 +105,10 @@ class ServiceClient:
         session: aiohttp.ClientSession,
         policy: ClientPolicy | None = None,
         metrics: ServiceMetrics | None = None,
+        authorization: AuthorizationSource | None = None,
     ) -> None:
         self.name = name
+        self._authorization = authorization
         self._metrics = metrics
         self._base_url = base_url.rstrip("/")
         self._session = session
@@ -128,12 +138,15 @@ class ServiceClient:
         Connection errors, timeouts and 5xx answers are retried only when `idempotent`;
         when they persist, or the circuit is open, ServiceUnavailableError is raised.
         4xx answers are returned: they are the other service's verdict, not a failure.
+        With an `authorization` source, its header is sent on every call; when it has none
+        to give, its ServiceUnavailableError is raised (the callee's circuit is not charged).
         """
+        authorization = await self._authorization.header() if self._authorization else None
         try:
             breaker = await self._breakers.get_breaker(self.name)
             async with breaker:
                 return await self._send_with_retries(
-                    method, path, uri or path, idempotent, json, params
+                    method, path, uri or path, idempotent, json, params, authorization
                 )
         except OpenedState as exc:
             raise ServiceUnavailableError(
@@ -150,6 +163,7 @@ class ServiceClient:
         idempotent: bool,
         body: object,
         params: dict[str, str] | None,
+        authorization: str | None,
     ) -> Reply:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._policy.attempts if idempotent else 1),
@@ -159,16 +173,22 @@ class ServiceClient:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._timed_send(method, path, uri, body, params)
+                return await self._timed_send(method, path, uri, body, params, authorization)
         raise AssertionError("unreachable: tenacity re-raises the last failure")
 
     async def _timed_send(
-        self, method: str, path: str, uri: str, body: object, params: dict[str, str] | None
+        self,
+        method: str,
+        path: str,
+        uri: str,
+        body: object,
+        params: dict[str, str] | None,
+        authorization: str | None,
     ) -> Reply:
         started = time.perf_counter()
         status, outcome = "IO_ERROR", "UNKNOWN"
         try:
-            reply = await self._send(method, path, body, params)
+            reply = await self._send(method, path, body, params, authorization)
             status, outcome = str(reply.status), outcome_of(reply.status)
             return reply
         except _ServerError as exc:
@@ -181,9 +201,16 @@ class ServiceClient:
                 ).observe(time.perf_counter() - started)
 
     async def _send(
-        self, method: str, path: str, body: object, params: dict[str, str] | None
+        self,
+        method: str,
+        path: str,
+        body: object,
+        params: dict[str, str] | None,
+        authorization: str | None,
     ) -> Reply:
         headers: dict[str, str] = {}
+        if authorization is not None:
+            headers["Authorization"] = authorization
         propagate.inject(headers)  # W3C traceparent of the current span, if tracing is on
         async with self._session.request(
             method,

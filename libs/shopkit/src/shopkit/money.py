@@ -1,9 +1,6 @@
-"""Money: Decimal in the domain, integer minor units in stores, JSON numbers on the wire."""
+"""Money: Decimal in the domain, integer minor units in stores (wire types: shopkit.schemas)."""
 
 from decimal import Decimal
-from typing import Annotated
-
-from pydantic import BeforeValidator, Field, PlainSerializer
 
 CENT = Decimal("0.01")
 
@@ -19,22 +16,3 @@ def to_minor_units(amount: Decimal) -> int:
 def from_minor_units(cents: int) -> Decimal:
     """1999 -> Decimal('19.99')."""
     return Decimal(cents).scaleb(-2)
-
-
-def _json_number(value: object) -> object:
-    # ExactDecimalRoute parses fractions as Decimal; a string or a boolean is the wrong type.
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError("must be a JSON number")
-    return value
-
-
-Price = Annotated[
-    Decimal,
-    BeforeValidator(_json_number),
-    Field(gt=0, max_digits=12, decimal_places=2, examples=[19.99]),
-    PlainSerializer(float, return_type=float),
-]
-"""A positive amount with at most 2 decimals, sent and received as a JSON number."""
-
-Amount = Annotated[Decimal, PlainSerializer(float, return_type=float)]
-"""A computed amount (a total), answered as a JSON number."""

@@ -1,11 +1,32 @@
 """The settings every service has; each service subclasses with its own env prefix."""
 
-from typing import Literal
+import os
+from typing import Any, Literal
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from shopkit.auth.settings import AuthSettings
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+LAUNCH_VARIABLES = ("HOST", "PORT")
+"""Read unprefixed too: one container launch contract (``HOST``/``PORT``) for every image."""
+
+
+class _UnprefixedLaunchSource(PydanticBaseSettingsSource):
+    """``HOST`` and ``PORT`` without the service's prefix, below the prefixed variables."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return os.environ.get(field_name.upper()), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {name.lower(): os.environ[name] for name in LAUNCH_VARIABLES if name in os.environ}
 
 
 class ServiceSettings(BaseSettings):
@@ -24,3 +45,22 @@ class ServiceSettings(BaseSettings):
     trace_sample_ratio: float = Field(
         default=1.0, ge=0, le=1, validation_alias="TRACE_SAMPLE_RATIO"
     )
+    # Unprefixed AUTH_* variables: every service trusts the same issuer.
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            _UnprefixedLaunchSource(settings_cls),
+            dotenv_settings,
+            file_secret_settings,
+        )

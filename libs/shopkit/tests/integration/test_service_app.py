@@ -6,13 +6,15 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Request
 from prometheus_client.parser import text_string_to_metric_families
 
 from shopkit.app import create_app
-from shopkit.errors import Problem
+from shopkit.errors import ProblemType
 from shopkit.health import HealthCheck
+from shopkit.metrics import ServiceMetrics
 from shopkit.settings import ServiceSettings
+from shopkit.wiring import Wired, dependencies_of
 from testkit.http import assert_problem
 from testkit.live_server import serve_in_thread
 
@@ -24,9 +26,18 @@ async def get_item(item_id: int) -> dict[str, int]:
     return {"id": item_id}
 
 
+class ItemTakenError(Exception):
+    """A domain error: routes raise it, the catalogue answers it."""
+
+
 @router.post("/items/{item_id}/reserve")
 async def reserve_item(item_id: int) -> None:
-    raise Problem(409, "taken", "Taken", f"item {item_id} is taken")
+    raise ItemTakenError(f"item {item_id} is taken")
+
+
+@router.get("/items/{item_id}/wiring")
+async def item_wiring(item_id: int, request: Request) -> dict[str, bool]:
+    return {"reachable": dependencies_of(request, Database).reachable}
 
 
 @router.get("/boom")
@@ -48,9 +59,8 @@ database = Database()
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    app.state.health_checks = [HealthCheck("db", database.ping)]
-    yield
+async def bootstrap(metrics: ServiceMetrics) -> AsyncIterator[Wired[Database]]:
+    yield Wired(database, [HealthCheck("db", database.ping)])
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +71,8 @@ def base_url() -> Iterator[str]:
         distribution="shopkit",
         settings=settings,
         routers=[router],
-        lifespan=lifespan,
+        bootstrap=bootstrap,
+        problems=[ProblemType(ItemTakenError, 409, "taken", "Taken")],
     )
     with serve_in_thread(app) as url:
         yield url
@@ -212,3 +223,21 @@ async def test_metrics_are_served_as_openmetrics_when_the_scraper_asks(
     async with http.get("/actuator/prometheus", headers=headers) as response:
         assert response.content_type == "application/openmetrics-text"
         assert (await response.text()).rstrip().endswith("# EOF")
+
+
+async def test_a_catalogued_domain_error_is_answered_with_its_problem_type(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with http.post("/items/7/reserve") as response:
+        body = await assert_problem(response, 409)
+    assert body["type"] == "urn:shopstack:problem:taken"
+    assert body["title"] == "Taken"
+    assert body["detail"] == "Item 7 is taken."
+
+
+async def test_routes_read_the_object_graph_the_bootstrap_built(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with http.get("/items/7/wiring") as response:
+        assert response.status == 200
+        assert await response.json() == {"reachable": True}

@@ -1,6 +1,6 @@
 """``python -m inventory_service [serve|migrate]``: run the service, or only migrate its schema."""
 
-from inventory_service.core.config import Settings
+from inventory_service.config import Settings
 from inventory_service.main import create_app, migrate
 from shopkit.cli import run_service
 

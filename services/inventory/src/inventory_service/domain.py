@@ -1,4 +1,4 @@
-"""The inventory's domain: how much of each SKU is in stock."""
+"""The inventory's domain: how much of each SKU is in stock, and the reservations taking it."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +45,48 @@ class Reservation:
     status: ReservationStatus
     items: tuple[ReservationItem, ...]
     shortages: tuple[Shortage, ...] = ()
+
+    def ensure_taken(self) -> "Reservation":
+        """This reservation if it took its stock; otherwise the error that says why not."""
+        if self.status is ReservationStatus.REJECTED:
+            raise InsufficientStockError(self)
+        if self.status is ReservationStatus.RELEASED:
+            raise ReservationReleasedError(self)
+        return self
+
+
+class ReservationRefusedError(Exception):
+    """A reservation took no stock; `reservation` is what its order number ended as."""
+
+    def __init__(self, reservation: Reservation, reason: str) -> None:
+        super().__init__(reason)
+        self.reservation = reservation
+
+
+class InsufficientStockError(ReservationRefusedError):
+    """Some SKU was short: the reservation is REJECTED and took nothing."""
+
+    def __init__(self, reservation: Reservation) -> None:
+        short = ", ".join(shortage.sku_code for shortage in reservation.shortages)
+        super().__init__(reservation, f"not enough stock for: {short}. Nothing was reserved")
+
+
+class ReservationReleasedError(ReservationRefusedError):
+    """The order was released first (maybe before it was ever reserved): it takes nothing."""
+
+    def __init__(self, reservation: Reservation) -> None:
+        super().__init__(
+            reservation,
+            f"order {reservation.order_number} was released; it can no longer take stock",
+        )
+
+
+class ReservationNotFoundError(Exception):
+    """No reservation or release was ever asked for this order number."""
+
+    def __init__(self, order_number: str) -> None:
+        super().__init__(f"no reservation for order {order_number}")
+        self.order_number = order_number
 
 
 def merge_items(items: Iterable[ReservationItem]) -> tuple[ReservationItem, ...]:

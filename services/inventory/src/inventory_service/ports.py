@@ -1,4 +1,4 @@
-"""What the inventory needs from a store."""
+"""What the inventory's use cases need: its stores, and someone told how reservations end."""
 
 from collections.abc import Sequence
 from typing import Protocol
@@ -36,3 +36,23 @@ class ReservationRepository(Protocol):
         """
 
     async def get(self, order_number: str) -> Reservation | None: ...
+
+
+class ReservationOutcomes(Protocol):
+    """Told how each reservation and release request ended: for metrics, and whatever else
+    wants to know. Every request is told, repeats included."""
+
+    def reservation_answered(self, reservation: Reservation) -> None:
+        """A reservation request ended as `reservation`: RESERVED (stock taken), REJECTED
+        (some SKU short) or RELEASED (refused: the order had been released)."""
+
+    def release_answered(self, reservation: Reservation) -> None:
+        """A release request was answered; `reservation` is what the order ended as."""
+
+
+class IgnoreOutcomes:
+    def reservation_answered(self, reservation: Reservation) -> None:
+        pass
+
+    def release_answered(self, reservation: Reservation) -> None:
+        pass

@@ -5,7 +5,7 @@ import aiohttp
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from inventory_service.core.config import Settings
+from inventory_service.config import Settings
 from inventory_service.main import create_app, migrate
 from shopkit.sql import create_engine
 from testkit.live_server import serve_in_thread

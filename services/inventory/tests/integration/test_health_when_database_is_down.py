@@ -7,7 +7,7 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
 
-from inventory_service.core.config import Settings
+from inventory_service.config import Settings
 from inventory_service.main import create_app
 from testkit.live_server import serve_in_thread
 from testkit.tcp_proxy import tcp_proxy

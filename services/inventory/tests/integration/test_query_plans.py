@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from inventory_service.adapters.reservations import SqlReservationRepository
 from inventory_service.adapters.sql import SqlStockRepository
-from inventory_service.core.config import Settings
+from inventory_service.config import Settings
 from inventory_service.domain import ReservationItem
 from inventory_service.main import migrate
 from shopkit.sql import create_engine

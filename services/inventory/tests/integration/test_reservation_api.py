@@ -5,7 +5,9 @@ import uuid
 from typing import Any
 
 import aiohttp
+import orjson
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from testkit.http import assert_problem
 
@@ -76,9 +78,100 @@ async def test_short_stock_is_a_409_problem_naming_each_short_sku(
     assert (await quantity_of(http, plenty), await quantity_of(http, scarce)) == (10, 1)
 
 
+async def test_short_stock_answers_the_order_and_its_shortages_in_this_exact_body(
+    http: aiohttp.ClientSession,
+) -> None:
+    scarce = await stocked_sku(http, 1)
+    order = str(uuid.uuid4())
+    body = {"orderNumber": order, "items": [{"skuCode": scarce, "quantity": 3}]}
+
+    async with http.post("/api/inventory/reservations", json=body) as response:
+        sent = await response.read()
+
+    assert sent == orjson.dumps(
+        {
+            "type": "urn:shopstack:problem:insufficient-stock",
+            "title": "Insufficient stock",
+            "status": 409,
+            "detail": f"Not enough stock for: {scarce}. Nothing was reserved.",
+            "instance": "/api/inventory/reservations",
+            "orderNumber": order,
+            "shortages": [{"skuCode": scarce, "requested": 3, "available": 1}],
+        }
+    )
+
+
+async def test_a_reservation_after_its_release_is_a_409_problem_and_takes_nothing(
+    http: aiohttp.ClientSession,
+) -> None:
+    sku = await stocked_sku(http, 5)
+    order = str(uuid.uuid4())
+    async with http.delete(f"/api/inventory/reservations/{order}") as response:
+        assert response.status == 200
+
+    async with http.post(
+        "/api/inventory/reservations",
+        json={"orderNumber": order, "items": [{"skuCode": sku, "quantity": 1}]},
+    ) as response:
+        await assert_problem(response, 409)
+        sent = await response.read()
+
+    assert sent == orjson.dumps(
+        {
+            "type": "urn:shopstack:problem:reservation-released",
+            "title": "Reservation released",
+            "status": 409,
+            "detail": f"Order {order} was released; it can no longer take stock.",
+            "instance": "/api/inventory/reservations",
+            "orderNumber": order,
+        }
+    )
+    assert await quantity_of(http, sku) == 5
+
+
 async def test_an_unknown_reservation_is_a_404_problem(http: aiohttp.ClientSession) -> None:
-    async with http.get(f"/api/inventory/reservations/{uuid.uuid4()}") as response:
-        await assert_problem(response, 404)
+    order = str(uuid.uuid4())
+    async with http.get(f"/api/inventory/reservations/{order}") as response:
+        problem = await assert_problem(response, 404)
+
+    assert problem["type"] == "urn:shopstack:problem:reservation-not-found"
+    assert problem["title"] == "Reservation not found"
+    assert problem["detail"] == f"No reservation for order {order}."
+
+
+async def reservation_counts(http: aiohttp.ClientSession) -> dict[str, float]:
+    async with http.get("/actuator/prometheus") as response:
+        exposition = await response.text()
+    return {
+        sample.labels["result"]: sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        if sample.name == "inventory_reservations_total"
+    }
+
+
+async def test_every_reservation_and_release_request_is_counted_by_result_repeats_included(
+    http: aiohttp.ClientSession,
+) -> None:
+    sku = await stocked_sku(http, 5)
+    taken, short, released = (str(uuid.uuid4()) for _ in range(3))
+    before = await reservation_counts(http)
+
+    for _ in range(2):
+        await reserve(http, {"orderNumber": taken, "items": [{"skuCode": sku, "quantity": 2}]})
+        await reserve(http, {"orderNumber": short, "items": [{"skuCode": sku, "quantity": 9}]})
+        async with http.delete(f"/api/inventory/reservations/{released}"):
+            pass
+    for _ in range(3):
+        await reserve(http, {"orderNumber": released, "items": [{"skuCode": sku, "quantity": 1}]})
+
+    after = await reservation_counts(http)
+    assert {result: after[result] - before[result] for result in after} == {
+        "reserved": 2,
+        "rejected": 2,
+        "released": 2,
+        "refused_released": 3,
+    }
 
 
 @pytest.mark.parametrize(

@@ -3,13 +3,24 @@
 import asyncio
 import random
 import uuid
+from collections.abc import Sequence
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from inventory_service import service
 from inventory_service.adapters.reservations import SqlReservationRepository
 from inventory_service.adapters.sql import SqlStockRepository
-from inventory_service.domain import ReservationItem, ReservationStatus, Shortage
+from inventory_service.domain import (
+    InsufficientStockError,
+    Reservation,
+    ReservationItem,
+    ReservationRefusedError,
+    ReservationReleasedError,
+    ReservationStatus,
+    Shortage,
+)
+from inventory_service.ports import IgnoreOutcomes
 
 RESERVED, REJECTED, RELEASED = (
     ReservationStatus.RESERVED,
@@ -20,6 +31,20 @@ RESERVED, REJECTED, RELEASED = (
 
 def new_order() -> str:
     return str(uuid.uuid4())
+
+
+async def reserve(
+    reservations: SqlReservationRepository, order_number: str, items: Sequence[ReservationItem]
+) -> Reservation:
+    """What the reservation ended as, whether it took its stock or was refused."""
+    try:
+        return await service.reserve_stock(reservations, IgnoreOutcomes(), order_number, items)
+    except ReservationRefusedError as refused:
+        return refused.reservation
+
+
+async def release(reservations: SqlReservationRepository, order_number: str) -> Reservation:
+    return await service.release_stock(reservations, IgnoreOutcomes(), order_number)
 
 
 async def stocked(engine: AsyncEngine, **levels: int) -> SqlStockRepository:
@@ -34,7 +59,7 @@ async def test_a_reservation_takes_the_stock_of_every_item(migrated_engine: Asyn
     reservations = SqlReservationRepository(migrated_engine)
 
     items = [ReservationItem("b", 1), ReservationItem("a", 2), ReservationItem("b", 1)]
-    reservation = await service.reserve_stock(reservations, order := new_order(), items)
+    reservation = await reserve(reservations, order := new_order(), items)
 
     assert reservation.status is RESERVED
     assert reservation.items == (ReservationItem("a", 2), ReservationItem("b", 2))
@@ -49,7 +74,9 @@ async def test_a_short_sku_rejects_the_whole_reservation_and_takes_nothing(
     reservations = SqlReservationRepository(migrated_engine)
 
     items = [ReservationItem("a", 2), ReservationItem("b", 3), ReservationItem("unknown", 1)]
-    reservation = await service.reserve_stock(reservations, new_order(), items)
+    with pytest.raises(InsufficientStockError) as rejected:
+        await service.reserve_stock(reservations, IgnoreOutcomes(), new_order(), items)
+    reservation = rejected.value.reservation
 
     assert reservation.status is REJECTED
     assert reservation.shortages == (Shortage("b", 3, 1), Shortage("unknown", 1, 0))
@@ -63,13 +90,11 @@ async def test_a_repeated_reservation_answers_the_first_outcome_and_takes_nothin
     reservations = SqlReservationRepository(migrated_engine)
     order, rejected_order = new_order(), new_order()
 
-    first = await service.reserve_stock(reservations, order, [ReservationItem("a", 2)])
-    again = await service.reserve_stock(reservations, order, [ReservationItem("a", 2)])
-    refused = await service.reserve_stock(reservations, rejected_order, [ReservationItem("a", 9)])
+    first = await reserve(reservations, order, [ReservationItem("a", 2)])
+    again = await reserve(reservations, order, [ReservationItem("a", 2)])
+    refused = await reserve(reservations, rejected_order, [ReservationItem("a", 9)])
     await stock.set_quantity("a", 100)
-    refused_again = await service.reserve_stock(
-        reservations, rejected_order, [ReservationItem("a", 9)]
-    )
+    refused_again = await reserve(reservations, rejected_order, [ReservationItem("a", 9)])
 
     assert again == first
     assert refused_again == refused
@@ -81,11 +106,9 @@ async def test_a_release_gives_the_stock_back_exactly_once(migrated_engine: Asyn
     stock = await stocked(migrated_engine, a=5, b=5)
     reservations = SqlReservationRepository(migrated_engine)
     order = new_order()
-    await service.reserve_stock(
-        reservations, order, [ReservationItem("a", 2), ReservationItem("b", 1)]
-    )
+    await reserve(reservations, order, [ReservationItem("a", 2), ReservationItem("b", 1)])
 
-    releases = await asyncio.gather(*(service.release_stock(reservations, order) for _ in range(5)))
+    releases = await asyncio.gather(*(release(reservations, order) for _ in range(5)))
 
     assert {release.status for release in releases} == {RELEASED}
     assert await stock.quantities(["a", "b"]) == {"a": 5, "b": 5}
@@ -98,8 +121,12 @@ async def test_a_release_before_its_reservation_makes_the_late_reservation_take_
     reservations = SqlReservationRepository(migrated_engine)
     order = new_order()
 
-    released = await service.release_stock(reservations, order)
-    late = await service.reserve_stock(reservations, order, [ReservationItem("a", 1)])
+    released = await release(reservations, order)
+    with pytest.raises(ReservationReleasedError) as refused:
+        await service.reserve_stock(
+            reservations, IgnoreOutcomes(), order, [ReservationItem("a", 1)]
+        )
+    late = refused.value.reservation
 
     assert released.status is RELEASED
     assert late.status is RELEASED
@@ -112,9 +139,9 @@ async def test_a_rejected_reservation_is_not_released_into_stock(
     stock = await stocked(migrated_engine, a=1)
     reservations = SqlReservationRepository(migrated_engine)
     order = new_order()
-    await service.reserve_stock(reservations, order, [ReservationItem("a", 3)])
+    await reserve(reservations, order, [ReservationItem("a", 3)])
 
-    after = await service.release_stock(reservations, order)
+    after = await release(reservations, order)
 
     assert after.status is REJECTED
     assert await stock.quantities(["a"]) == {"a": 1}
@@ -127,10 +154,7 @@ async def test_concurrent_reservations_never_oversell_a_hot_sku(
     reservations = SqlReservationRepository(migrated_engine)
 
     outcomes = await asyncio.gather(
-        *(
-            service.reserve_stock(reservations, new_order(), [ReservationItem("hot", 1)])
-            for _ in range(200)
-        )
+        *(reserve(reservations, new_order(), [ReservationItem("hot", 1)]) for _ in range(200))
     )
 
     statuses = [outcome.status for outcome in outcomes]
@@ -152,7 +176,7 @@ async def test_concurrent_multi_sku_reservations_take_exactly_what_they_confirm(
     ]
 
     outcomes = await asyncio.gather(
-        *(service.reserve_stock(reservations, new_order(), items) for items in orders)
+        *(reserve(reservations, new_order(), items) for items in orders)
     )
 
     final = await stock.quantities(list(initial))
@@ -174,7 +198,7 @@ async def test_concurrent_repeats_of_one_order_number_take_stock_once(
     order = new_order()
 
     outcomes = await asyncio.gather(
-        *(service.reserve_stock(reservations, order, [ReservationItem("a", 3)]) for _ in range(20))
+        *(reserve(reservations, order, [ReservationItem("a", 3)]) for _ in range(20))
     )
 
     assert {outcome.status for outcome in outcomes} == {RESERVED}

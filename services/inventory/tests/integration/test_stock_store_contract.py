@@ -5,8 +5,9 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from inventory_service.adapters.sql import SqlStockRepository, inventory
-from inventory_service.core.config import Settings
+from inventory_service.adapters.sql import SqlStockRepository
+from inventory_service.adapters.tables import inventory
+from inventory_service.config import Settings
 from inventory_service.main import migrate
 
 

@@ -2,6 +2,7 @@ import pytest
 
 from inventory_service import service
 from inventory_service.domain import ReservationItem, merge_items
+from inventory_service.ports import IgnoreOutcomes
 
 
 def test_items_are_merged_per_sku_and_ordered_by_sku() -> None:
@@ -17,4 +18,4 @@ async def test_a_reservation_must_take_at_least_one_unit(items: list[Reservation
             raise AssertionError("nothing may be reserved")
 
     with pytest.raises(ValueError, match="at least one unit"):
-        await service.reserve_stock(Untouched(), "order", items)  # type: ignore[arg-type]
+        await service.reserve_stock(Untouched(), IgnoreOutcomes(), "order", items)  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 """``python -m order_service [serve|migrate]``: run the service, or only migrate its schema."""
 
-from order_service.core.config import Settings
+from order_service.config import Settings
 from order_service.main import create_app, migrate
 from shopkit.cli import run_service
 

@@ -1,12 +1,13 @@
-"""The order domain: orders, their lines, and the states an order moves through."""
+"""The order domain: orders, their lines, the states an order moves through, and its errors."""
 
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 
 class OrderStatus(StrEnum):
@@ -20,6 +21,40 @@ class OrderStatus(StrEnum):
     """Inventory could not be reached; nothing stays taken."""
     CANCELLED = "CANCELLED"
     """Was confirmed; its stock went back."""
+
+
+TRANSITIONS: Mapping[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PENDING: frozenset(
+        {OrderStatus.CONFIRMED, OrderStatus.REJECTED, OrderStatus.FAILED}
+    ),
+    OrderStatus.CONFIRMED: frozenset({OrderStatus.CANCELLED}),
+    OrderStatus.REJECTED: frozenset(),
+    OrderStatus.FAILED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+"""Every status an order may move to from each status; nothing else ever happens to it."""
+
+
+class Line(Protocol):
+    """A line as merging and fingerprinting read it: requested (maybe unpriced) or placed."""
+
+    @property
+    def sku_code(self) -> str: ...
+
+    @property
+    def quantity(self) -> int: ...
+
+    @property
+    def price(self) -> Decimal | None: ...
+
+
+@dataclass(frozen=True)
+class RequestedLine:
+    """A line as the client asked for it: at the price it was shown, or (None) the catalog's."""
+
+    sku_code: str
+    quantity: int
+    price: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -51,33 +86,60 @@ class Order:
     def total(self) -> Decimal:
         return sum((line.price * line.quantity for line in self.lines), Decimal("0.00"))
 
-    def settled(self, status: OrderStatus, shortages: tuple[Shortage, ...] = ()) -> "Order":
-        return replace(self, status=status, shortages=shortages)
+    def confirm(self) -> "Order":
+        """Its stock was taken."""
+        return self._moved_to(OrderStatus.CONFIRMED)
+
+    def reject(self, shortages: Iterable[Shortage]) -> "Order":
+        """Out of stock: kept, with what was short."""
+        return replace(self._moved_to(OrderStatus.REJECTED), shortages=tuple(shortages))
+
+    def fail(self) -> "Order":
+        """Nothing stays taken. The attempt gives its Idempotency-Key back, so that the
+        client's retry places a new order."""
+        return replace(self._moved_to(OrderStatus.FAILED), idempotency_key=None)
+
+    def cancel(self) -> "Order":
+        """Its stock goes back; only a CONFIRMED order cancels."""
+        if OrderStatus.CANCELLED not in TRANSITIONS[self.status]:
+            raise NotCancellableError(self)
+        return replace(self, status=OrderStatus.CANCELLED)
+
+    def _moved_to(self, status: OrderStatus) -> "Order":
+        if status not in TRANSITIONS[self.status]:
+            raise IllegalTransitionError(self, status)
+        return replace(self, status=status)
 
 
 def new_order_number() -> str:
     return str(uuid.uuid4())
 
 
-def merge_lines(lines: Iterable[OrderLine]) -> tuple[OrderLine, ...]:
+def merge_lines(lines: Iterable[Line]) -> tuple[RequestedLine, ...]:
     """One line per SKU (quantities summed), in SKU order.
 
-    Lines for the same SKU must carry the same price; the API refuses them otherwise.
+    Lines for the same SKU must carry the same price, or all none; the API refuses them
+    otherwise.
     """
-    merged: dict[str, OrderLine] = {}
+    merged: dict[str, RequestedLine] = {}
     for line in lines:
         earlier = merged.get(line.sku_code)
         if earlier is not None and earlier.price != line.price:
             raise ValueError(f"two prices for {line.sku_code}: {earlier.price} and {line.price}")
         quantity = line.quantity + (earlier.quantity if earlier else 0)
-        merged[line.sku_code] = OrderLine(line.sku_code, quantity, line.price)
+        merged[line.sku_code] = RequestedLine(line.sku_code, quantity, line.price)
     return tuple(merged[sku] for sku in sorted(merged))
 
 
-def fingerprint(lines: Iterable[OrderLine]) -> str:
-    """The same request, whatever its line order or duplicates, has the same fingerprint."""
+def _price_mark(price: Decimal | None) -> str:
+    return "catalog" if price is None else str(price.normalize())
+
+
+def fingerprint(lines: Iterable[Line]) -> str:
+    """The same request, whatever its line order or duplicates, has the same fingerprint;
+    a line without a price differs from any line with one."""
     canonical = ";".join(
-        f"{line.sku_code}:{line.quantity}:{line.price.normalize()}" for line in merge_lines(lines)
+        f"{line.sku_code}:{line.quantity}:{_price_mark(line.price)}" for line in merge_lines(lines)
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -107,9 +169,46 @@ class PriceChangedError(Exception):
         self.changes = changes
 
 
-class NotCancellableError(Exception):
+class IllegalTransitionError(Exception):
+    """The order's status does not allow the move asked of it (see TRANSITIONS)."""
+
+    def __init__(self, order: Order, status: OrderStatus, message: str | None = None) -> None:
+        super().__init__(
+            message or f"order {order.order_number} is {order.status}; it cannot become {status}"
+        )
+        self.order = order
+
+
+class NotCancellableError(IllegalTransitionError):
     def __init__(self, order: Order) -> None:
-        super().__init__(f"order {order.order_number} is {order.status}; only CONFIRMED cancels")
+        super().__init__(
+            order,
+            OrderStatus.CANCELLED,
+            f"order {order.order_number} is {order.status}; only CONFIRMED cancels",
+        )
+
+
+class OutOfStockError(Exception):
+    """The order was kept REJECTED: some SKU was short, and nothing was taken."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__("not enough stock for: " + ", ".join(s.sku_code for s in order.shortages))
+        self.order = order
+
+
+class OrderInProgressError(Exception):
+    """A repeat of a request whose order is still PENDING after the wait for it."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__(f"order {order.order_number} is still being placed")
+        self.order = order
+
+
+class OrderFailedError(Exception):
+    """The order was FAILED: inventory could not be reached, and nothing stays taken."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__(f"order {order.order_number} failed: inventory could not be reached")
         self.order = order
 
 
@@ -129,3 +228,12 @@ class DependencyUnavailableError(Exception):
     def __init__(self, service: str, reason: str) -> None:
         super().__init__(f"{service} is unavailable: {reason}")
         self.service = service
+        self.reason = reason
+
+
+class NothingOrderedError(DependencyUnavailableError):
+    """Placing an order needed a service that could not answer; nothing was ordered."""
+
+
+class OrderUnchangedError(DependencyUnavailableError):
+    """Cancelling needed the inventory, which could not answer; the order is as it was."""

@@ -4,11 +4,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal, Protocol
+from enum import StrEnum
+from typing import Protocol
 
 from order_service.domain import Order, OrderLine, OrderStatus, Shortage
 
-ReservationStatus = Literal["RESERVED", "REJECTED", "RELEASED"]
+
+class ReservationStatus(StrEnum):
+    """What the inventory did with an order's reservation."""
+
+    RESERVED = "RESERVED"
+    REJECTED = "REJECTED"
+    RELEASED = "RELEASED"
 
 
 @dataclass(frozen=True)
@@ -25,17 +32,9 @@ class OrderRepository(Protocol):
 
     async def get_by_idempotency_key(self, key: str) -> Order | None: ...
 
-    async def settle(
-        self,
-        order_number: str,
-        expected: OrderStatus,
-        status: OrderStatus,
-        shortages: Sequence[Shortage] = (),
-    ) -> bool:
-        """Move the order from `expected` to `status`; False if it was not in `expected`.
-
-        A FAILED order gives its Idempotency-Key back, so a retry places a new order.
-        """
+    async def save_transition(self, order: Order, expected: OrderStatus) -> bool:
+        """Write `order`'s status, shortages and Idempotency-Key, as the domain moved it,
+        if the stored order is still `expected`; False if it was not."""
 
     async def mark_must_release(self, order_number: str) -> None:
         """Remember that the order's stock must be released before it can be failed."""

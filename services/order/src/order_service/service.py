@@ -2,21 +2,28 @@
 
 import asyncio
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from order_service.domain import (
     DependencyUnavailableError,
     DuplicateIdempotencyKeyError,
     IdempotencyKeyReusedError,
-    NotCancellableError,
+    Line,
+    NothingOrderedError,
     Order,
+    OrderFailedError,
+    OrderInProgressError,
     OrderLine,
     OrderNotFoundError,
     OrderStatus,
+    OrderUnchangedError,
+    OutOfStockError,
     PriceChange,
     PriceChangedError,
+    RequestedLine,
     UnknownSkusError,
     fingerprint,
     merge_lines,
@@ -29,11 +36,19 @@ from order_service.ports import (
     OrderOutcomes,
     OrderRepository,
     Reservation,
+    ReservationStatus,
 )
 
 logger = logging.getLogger(__name__)
 
 IDEMPOTENT_REPLAY_POLL_SECONDS = 0.05
+
+_NOT_PLACED: Mapping[OrderStatus, Callable[[Order], Exception]] = {
+    OrderStatus.REJECTED: OutOfStockError,
+    OrderStatus.FAILED: OrderFailedError,
+    OrderStatus.PENDING: OrderInProgressError,
+}
+"""How placing answers an order that did not end up taking its stock."""
 
 
 def utc_now() -> datetime:
@@ -52,21 +67,38 @@ class Ordering:
 
 
 async def place_order(
-    ordering: Ordering, requested: Sequence[OrderLine], idempotency_key: str | None = None
+    ordering: Ordering, requested: Sequence[Line], idempotency_key: str | None = None
 ) -> Order:
-    """Place an order at catalog prices and take its stock.
+    """Place an order at catalog prices and take its stock; returns it CONFIRMED.
 
-    Returns the order CONFIRMED, REJECTED (out of stock) or FAILED (inventory unreachable,
-    nothing taken); a repeat with the same `idempotency_key` returns the first order.
+    A line without a price is charged the catalog's. A repeat with the same
+    `idempotency_key` answers the first order as it is now (CONFIRMED, or since CANCELLED).
+    Raises OutOfStockError (the order is kept REJECTED), NothingOrderedError or
+    OrderFailedError (a service could not answer; nothing stays taken), OrderInProgressError
+    (the first request is still placing it), and, before anything is stored,
+    UnknownSkusError, PriceChangedError or IdempotencyKeyReusedError.
     """
-    lines = merge_lines(requested)
-    request_fingerprint = fingerprint(lines)
+    try:
+        order = await _place(ordering, requested, idempotency_key)
+    except DependencyUnavailableError as exc:
+        raise NothingOrderedError(exc.service, exc.reason) from exc
+    refusal = _NOT_PLACED.get(order.status)
+    if refusal is not None:
+        raise refusal(order)
+    return order
+
+
+async def _place(
+    ordering: Ordering, requested: Sequence[Line], idempotency_key: str | None
+) -> Order:
+    wanted = merge_lines(requested)
+    request_fingerprint = fingerprint(wanted)
     if idempotency_key is not None:
         earlier = await ordering.orders.get_by_idempotency_key(idempotency_key)
         if earlier is not None:
             return await _replay(ordering, earlier, request_fingerprint, idempotency_key)
 
-    await _check_prices(ordering.catalog, lines)
+    lines = await _at_catalog_prices(ordering.catalog, wanted)
     order = Order(
         order_number=new_order_number(),
         status=OrderStatus.PENDING,
@@ -81,15 +113,22 @@ async def place_order(
         assert idempotency_key is not None
         earlier = await ordering.orders.get_by_idempotency_key(idempotency_key)
         if earlier is None:  # the racing order failed and gave its key back: place ours again
-            return await place_order(ordering, requested, idempotency_key)
+            return await _place(ordering, requested, idempotency_key)
         return await _replay(ordering, earlier, request_fingerprint, idempotency_key)
     return await _take_stock(ordering, order)
 
 
-async def _check_prices(catalog: Catalog, lines: Sequence[OrderLine]) -> None:
-    skus = [line.sku_code for line in lines]
+def _disagrees(line: RequestedLine, prices: Mapping[str, Decimal]) -> bool:
+    current = prices.get(line.sku_code)
+    return current is None or (line.price is not None and line.price != current)
+
+
+async def _at_catalog_prices(
+    catalog: Catalog, wanted: Sequence[RequestedLine]
+) -> tuple[OrderLine, ...]:
+    skus = [line.sku_code for line in wanted]
     prices = await catalog.prices(skus)
-    if any(prices.get(line.sku_code) != line.price for line in lines):
+    if any(_disagrees(line, prices) for line in wanted):
         # Refuse only on the catalog as it is now, never on remembered prices.
         prices = await catalog.prices(skus, fresh=True)
     unknown = [sku for sku in skus if sku not in prices]
@@ -97,11 +136,12 @@ async def _check_prices(catalog: Catalog, lines: Sequence[OrderLine]) -> None:
         raise UnknownSkusError(unknown)
     changes = [
         PriceChange(line.sku_code, line.price, prices[line.sku_code])
-        for line in lines
-        if line.price != prices[line.sku_code]
+        for line in wanted
+        if line.price is not None and line.price != prices[line.sku_code]
     ]
     if changes:
         raise PriceChangedError(changes)
+    return tuple(OrderLine(line.sku_code, line.quantity, prices[line.sku_code]) for line in wanted)
 
 
 async def _take_stock(ordering: Ordering, order: Order) -> Order:
@@ -123,16 +163,13 @@ async def _settle_by_reservation(
     orders: OrderRepository, order: Order, reservation: Reservation
 ) -> Order | None:
     """Settle a PENDING order by its reservation; None if it was no longer PENDING."""
-    outcome = {
-        "RESERVED": OrderStatus.CONFIRMED,
-        "REJECTED": OrderStatus.REJECTED,
-    }.get(reservation.status, OrderStatus.FAILED)
-    shortages = reservation.shortages if outcome is OrderStatus.REJECTED else ()
-    if not await orders.settle(order.order_number, OrderStatus.PENDING, outcome, shortages):
-        return None
-    settled = order.settled(outcome, shortages)
-    # A failed attempt gives its key back (the repository clears it the same way).
-    return replace(settled, idempotency_key=None) if outcome is OrderStatus.FAILED else settled
+    if reservation.status is ReservationStatus.RESERVED:
+        settled = order.confirm()
+    elif reservation.status is ReservationStatus.REJECTED:
+        settled = order.reject(reservation.shortages)
+    else:
+        settled = order.fail()
+    return settled if await orders.save_transition(settled, expected=order.status) else None
 
 
 async def _abandon(ordering: Ordering, order: Order) -> None:
@@ -142,8 +179,9 @@ async def _abandon(ordering: Ordering, order: Order) -> None:
         # Stays PENDING: the recovery loop releases it once inventory answers again.
         await ordering.orders.mark_must_release(order.order_number)
         return
-    if await ordering.orders.settle(order.order_number, OrderStatus.PENDING, OrderStatus.FAILED):
-        ordering.outcomes.settled(order.settled(OrderStatus.FAILED))
+    failed = order.fail()
+    if await ordering.orders.save_transition(failed, expected=order.status):
+        ordering.outcomes.settled(failed)
 
 
 async def _replay(ordering: Ordering, earlier: Order, request_fingerprint: str, key: str) -> Order:
@@ -172,15 +210,21 @@ async def list_orders(orders: OrderRepository, *, page: int, size: int) -> list[
 
 
 async def cancel_order(ordering: Ordering, order_number: str) -> Order:
-    """Cancel a confirmed order and give its stock back; cancelling again changes nothing."""
+    """Cancel a confirmed order and give its stock back; cancelling again changes nothing.
+
+    Raises OrderNotFoundError, NotCancellableError, or OrderUnchangedError while the
+    inventory cannot answer.
+    """
     order = await get_order(ordering.orders, order_number)
     if order.status is OrderStatus.CANCELLED:
         return order
-    if order.status is not OrderStatus.CONFIRMED:
-        raise NotCancellableError(order)
-    await ordering.inventory.release(order_number)
-    if await ordering.orders.settle(order_number, OrderStatus.CONFIRMED, OrderStatus.CANCELLED):
-        ordering.outcomes.settled(order.settled(OrderStatus.CANCELLED))
+    cancelled = order.cancel()
+    try:
+        await ordering.inventory.release(order_number)
+    except DependencyUnavailableError as exc:
+        raise OrderUnchangedError(exc.service, exc.reason) from exc
+    if await ordering.orders.save_transition(cancelled, expected=order.status):
+        ordering.outcomes.settled(cancelled)
     return await get_order(ordering.orders, order_number)
 
 
@@ -200,13 +244,14 @@ async def settle_abandoned_orders(
                 if order.must_release
                 else await ordering.inventory.reservation(order.order_number)
             )
-            if reservation is not None and reservation.status in ("RESERVED", "REJECTED"):
+            if reservation is not None and reservation.status in (
+                ReservationStatus.RESERVED,
+                ReservationStatus.REJECTED,
+            ):
                 await _settle_by_reservation(ordering.orders, order, reservation)
             else:
                 await ordering.inventory.release(order.order_number)
-                await ordering.orders.settle(
-                    order.order_number, OrderStatus.PENDING, OrderStatus.FAILED
-                )
+                await ordering.orders.save_transition(order.fail(), expected=order.status)
         except DependencyUnavailableError as exc:
             logger.warning("recovery paused: %s", exc)
             break
@@ -218,3 +263,15 @@ async def settle_abandoned_orders(
             extra={"order_number": order.order_number, "status": outcome.status},
         )
     return settled
+
+
+async def keep_settling_abandoned_orders(
+    ordering: Ordering, *, older_than: timedelta, interval_seconds: float
+) -> None:
+    """Settle abandoned orders every `interval_seconds`, forever; a failed round is logged."""
+    while True:
+        try:
+            await settle_abandoned_orders(ordering, older_than=older_than)
+        except Exception:
+            logger.exception("recovery round failed")
+        await asyncio.sleep(interval_seconds)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from order_service.core.config import Settings
+from order_service.config import Settings
 from order_service.main import migrate
 from shopkit.sql import create_engine
 

@@ -58,18 +58,30 @@ async def test_racing_orders_with_one_idempotency_key_store_one(
     )
 
 
-async def test_settling_moves_only_from_the_expected_status(migrated_engine: AsyncEngine) -> None:
+async def test_a_transition_is_saved_only_from_the_expected_status(
+    migrated_engine: AsyncEngine,
+) -> None:
     orders = SqlOrderRepository(migrated_engine)
     order = an_order()
     await orders.add(order)
-    shortages = (Shortage("mug", 2, 1),)
+    rejected = order.reject([Shortage("mug", 2, 1)])
 
-    assert await orders.settle(
-        order.order_number, OrderStatus.PENDING, OrderStatus.REJECTED, shortages
-    )
-    assert not await orders.settle(order.order_number, OrderStatus.PENDING, OrderStatus.CONFIRMED)
+    assert await orders.save_transition(rejected, OrderStatus.PENDING)
+    assert not await orders.save_transition(order.confirm(), OrderStatus.PENDING)
 
-    assert await orders.get(order.order_number) == order.settled(OrderStatus.REJECTED, shortages)
+    assert await orders.get(order.order_number) == rejected
+
+
+async def test_a_confirmed_order_is_saved_cancelled(migrated_engine: AsyncEngine) -> None:
+    orders = SqlOrderRepository(migrated_engine)
+    confirmed = an_order(key="cancel-me").confirm()
+    await orders.add(confirmed)
+    cancelled = confirmed.cancel()
+
+    assert await orders.save_transition(cancelled, OrderStatus.CONFIRMED)
+    assert not await orders.save_transition(cancelled, OrderStatus.CONFIRMED)
+
+    assert await orders.get(confirmed.order_number) == cancelled
 
 
 async def test_a_failed_order_gives_its_idempotency_key_back(migrated_engine: AsyncEngine) -> None:
@@ -77,10 +89,11 @@ async def test_a_failed_order_gives_its_idempotency_key_back(migrated_engine: As
     failed = an_order(key="retry-me")
     await orders.add(failed)
 
-    await orders.settle(failed.order_number, OrderStatus.PENDING, OrderStatus.FAILED)
+    await orders.save_transition(failed.fail(), OrderStatus.PENDING)
     await orders.add(retry := an_order(key="retry-me"))
 
     assert await orders.get_by_idempotency_key("retry-me") == retry
+    assert await orders.get(failed.order_number) == failed.fail()
 
 
 async def test_orders_are_listed_newest_first(migrated_engine: AsyncEngine) -> None:
@@ -108,7 +121,7 @@ async def test_old_pending_orders_are_found_for_recovery(migrated_engine: AsyncE
     )
     for order in (old, young, settled):
         await orders.add(order)
-    await orders.settle(settled.order_number, OrderStatus.PENDING, OrderStatus.CONFIRMED)
+    await orders.save_transition(settled.confirm(), OrderStatus.PENDING)
     await orders.mark_must_release(old.order_number)
 
     found = await orders.pending_since(utc_now() - timedelta(minutes=1), limit=10)

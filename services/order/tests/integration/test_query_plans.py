@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from order_service.adapters.sql import SqlOrderRepository
-from order_service.core.config import Settings
+from order_service.config import Settings
 from order_service.domain import Order, OrderLine, OrderStatus, fingerprint, new_order_number
 from order_service.main import migrate
 from order_service.service import utc_now
@@ -73,7 +73,7 @@ async def test_placing_reading_and_recovering_orders_never_scans_a_whole_table(
     with statements_sent(engine) as sent:
         await orders.add(order)
         await orders.get_by_idempotency_key("key-new")
-        await orders.settle(order.order_number, OrderStatus.PENDING, OrderStatus.CONFIRMED)
+        await orders.save_transition(order.confirm(), OrderStatus.PENDING)
         await orders.get(order.order_number)
         await orders.newest(offset=0, limit=20)
         await orders.pending_since(utc_now() - timedelta(minutes=30), limit=100)

@@ -11,12 +11,14 @@ from order_service.domain import (
     Order,
     OrderLine,
     OrderStatus,
+    OutOfStockError,
     PriceChangedError,
     Shortage,
     UnknownSkusError,
     fingerprint,
     new_order_number,
 )
+from order_service.ports import ReservationStatus
 from order_service.service import Ordering
 
 from .conftest import FakeCatalog, FakeInventory, FakeOrders
@@ -48,8 +50,10 @@ async def test_lines_for_the_same_sku_are_merged(ordering: Ordering) -> None:
 async def test_an_order_out_of_stock_is_kept_as_rejected_and_takes_nothing(
     ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
 ) -> None:
-    order = await service.place_order(ordering, [mugs(5), OrderLine("tea", 1, TEA)])
+    with pytest.raises(OutOfStockError) as refused:
+        await service.place_order(ordering, [mugs(5), OrderLine("tea", 1, TEA)])
 
+    order = refused.value.order
     assert order.status is OrderStatus.REJECTED
     assert order.shortages == (Shortage("mug", 5, 3),)
     assert inventory.stock == {"mug": 3, "tea": 10}
@@ -170,7 +174,9 @@ async def test_cancelling_returns_the_stock_exactly_once(
 
 
 async def test_only_a_confirmed_order_can_be_cancelled(ordering: Ordering) -> None:
-    rejected = await service.place_order(ordering, [mugs(9)])
+    with pytest.raises(OutOfStockError) as out_of_stock:
+        await service.place_order(ordering, [mugs(9)])
+    rejected = out_of_stock.value.order
 
     with pytest.raises(NotCancellableError):
         await service.cancel_order(ordering, rejected.order_number)
@@ -196,7 +202,7 @@ async def test_recovery_fails_an_abandoned_order_without_stock_and_blocks_a_late
 
     assert (await service.get_order(orders, order.order_number)).status is OrderStatus.FAILED
     late = await inventory.reserve(order.order_number, order.lines)
-    assert late.status == "RELEASED"
+    assert late.status is ReservationStatus.RELEASED
     assert inventory.stock["mug"] == 3
 
 

@@ -1,51 +1,33 @@
-"""The product service's app: routes, store and lifecycle."""
-
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from functools import partial
+"""The product service's app, and the command that migrates its store."""
 
 from fastapi import FastAPI
 
-from product_service.adapters import open_product_store
-from product_service.adapters.page_cache import PageCachingRepository
-from product_service.api.routes import router
-from product_service.core.config import Settings
-from product_service.demo import seed_demo_catalog
-from product_service.metrics import CatalogMetrics
+from product_service.adapters.store import migrate_product_store
+from product_service.api.problems import PROBLEMS
+from product_service.api.routes import products
+from product_service.bootstrap import ProductDependencies
+from product_service.bootstrap import bootstrap as product_bootstrap
+from product_service.config import Settings
 from shopkit.app import create_app as create_service_app
+from shopkit.wiring import Bootstrap
 
-logger = logging.getLogger(__name__)
+
+async def migrate(settings: Settings) -> None:
+    """Bring the catalog's store to head: the SQL schema, or MongoDB's indexes."""
+    await migrate_product_store(settings.database_url)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The product service app, on the store `settings.database_url` names."""
+def create_app(
+    settings: Settings | None = None, bootstrap: Bootstrap[ProductDependencies] | None = None
+) -> FastAPI:
+    """The product service app, on the store `settings.database_url` names, or on what
+    `bootstrap` (tests) builds."""
     settings = settings or Settings()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_product_store(settings.database_url) as store:
-            app.state.products = (
-                PageCachingRepository(store.repository, settings.catalog_cache_seconds)
-                if settings.catalog_cache_seconds > 0
-                else store.repository
-            )
-            app.state.health_checks = [store.health_check]
-            app.state.metrics.registry.register(store.pool_metrics)
-            app.state.metrics.refresh_before_scrape(
-                partial(catalog_metrics.refresh, store.repository)
-            )
-            if settings.demo_data:
-                added = await seed_demo_catalog(store.repository)
-                logger.info("demo catalog seeded", extra={"products_added": added})
-            yield
-
-    app = create_service_app(
+    return create_service_app(
         service="product",
         distribution="product-service",
         settings=settings,
-        routers=[router],
-        lifespan=lifespan,
+        routers=[products.router],
+        bootstrap=bootstrap or product_bootstrap(settings),
+        problems=PROBLEMS,
     )
-    catalog_metrics = CatalogMetrics(app.state.metrics.registry)
-    return app

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from product_service.adapters import ProductStore, open_product_store
+from product_service.adapters.store import ProductStore, open_product_store
 from testkit.mongo import REAL_MONGODB_URI, mongo_database_url
 
 STORES = ["sqlite", "mariadb", "mongo-wire"] + (["mongodb"] if REAL_MONGODB_URI else [])
@@ -28,5 +28,5 @@ def product_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def product_store(product_database_url: str) -> AsyncIterator[ProductStore]:
-    async with open_product_store(product_database_url) as store:
+    async with open_product_store(product_database_url, migrate=True) as store:
         yield store

@@ -1,5 +1,6 @@
 """The product API over real HTTP, on every store: the contract and every bad input."""
 
+import re
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from product_service.core.config import Settings
+from product_service.config import Settings
 from product_service.main import create_app
 from testkit.http import assert_problem
 from testkit.live_server import serve_in_thread
@@ -78,6 +79,13 @@ async def test_an_unknown_product_id_is_a_404_problem(http: aiohttp.ClientSessio
     async with http.get(f"/api/product/{'0' * 24}") as response:
         body = await assert_problem(response, 404)
     assert body["type"].endswith("product-not-found")
+    assert body == {
+        "type": "urn:shopstack:problem:product-not-found",
+        "title": "Product not found",
+        "status": 404,
+        "detail": f"no product with id {'0' * 24!r}",
+        "instance": f"/api/product/{'0' * 24}",
+    }
 
 
 async def test_products_are_looked_up_by_sku_in_request_order(http: aiohttp.ClientSession) -> None:
@@ -138,7 +146,7 @@ async def test_an_invalid_field_is_a_422_problem_naming_it_and_nothing_is_stored
     assert await all_products(http) == before
 
 
-@pytest.mark.parametrize("missing", ["name", "price", "skuCode"])
+@pytest.mark.parametrize("missing", ["name", "price"])
 async def test_a_missing_field_is_a_422_problem_and_nothing_is_stored(
     http: aiohttp.ClientSession, missing: str
 ) -> None:
@@ -150,6 +158,54 @@ async def test_a_missing_field_is_a_422_problem_and_nothing_is_stored(
         await assert_problem(response, 422, fields={missing})
 
     assert await all_products(http) == before
+
+
+async def create_without_sku(http: aiohttp.ClientSession, name: str) -> dict[str, Any]:
+    body = {"name": name, "description": "Stoneware", "price": 12.5}
+    async with http.post("/api/product/create", json=body) as response:
+        assert response.status == 201, await response.text()
+        created: dict[str, Any] = await response.json()
+        return created
+
+
+async def test_a_product_created_without_a_sku_gets_one_derived_from_its_name(
+    http: aiohttp.ClientSession,
+) -> None:
+    token = secrets.token_hex(4)
+
+    created = await create_without_sku(http, f"Café Mug (Red) {token}!")
+
+    assert set(created) == {"id", "name", "description", "price", "skuCode"}
+    assert created["skuCode"] == f"cafe_mug_red_{token}"
+    assert created["name"] == f"Café Mug (Red) {token}!"
+    assert created in await all_products(http)
+
+
+async def test_a_second_product_with_the_same_name_gets_a_different_suffixed_sku(
+    http: aiohttp.ClientSession,
+) -> None:
+    name = f"Travel Mug {secrets.token_hex(4)}"
+    first = await create_without_sku(http, name)
+
+    second = await create_without_sku(http, name)
+
+    assert second["skuCode"] != first["skuCode"]
+    assert re.fullmatch(re.escape(first["skuCode"]) + "_[0-9a-f]{4}", second["skuCode"])
+    catalog = await all_products(http)
+    assert first in catalog
+    assert second in catalog
+
+
+async def test_a_product_created_without_a_sku_is_found_by_the_derived_one(
+    http: aiohttp.ClientSession,
+) -> None:
+    name = f"Espresso Cup {secrets.token_hex(4)}"
+    first, second = await create_without_sku(http, name), await create_without_sku(http, name)
+
+    for created in (first, second):
+        async with http.get("/api/product", params={"skuCode": created["skuCode"]}) as response:
+            assert response.status == 200
+            assert await response.json() == [created]
 
 
 @pytest.mark.parametrize(
@@ -209,6 +265,14 @@ async def test_a_duplicate_sku_is_a_409_problem_and_the_first_product_is_kept(
     ) as response:
         body = await assert_problem(response, 409)
     assert body["skuCode"] == first["skuCode"]
+    assert body == {
+        "type": "urn:shopstack:problem:duplicate-sku",
+        "title": "Duplicate SKU",
+        "status": 409,
+        "detail": f"a product with skuCode {first['skuCode']!r} already exists",
+        "instance": "/api/product/create",
+        "skuCode": first["skuCode"],
+    }
 
     matching = [p for p in await all_products(http) if p["skuCode"] == first["skuCode"]]
     assert matching == [first]

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from product_service.adapters import ProductStore, open_product_store
+from product_service.adapters.store import ProductStore, open_product_store
 from product_service.domain import DuplicateSkuError, Product, new_product_id
 
 
@@ -85,7 +85,7 @@ async def test_the_health_check_reaches_the_store(product_store: ProductStore) -
 
 async def test_opening_an_existing_store_again_keeps_its_data(product_database_url: str) -> None:
     product = a_product("kept")
-    async with open_product_store(product_database_url) as store:
+    async with open_product_store(product_database_url, migrate=True) as store:
         await store.repository.add(product)
-    async with open_product_store(product_database_url) as store:
+    async with open_product_store(product_database_url, migrate=True) as store:
         assert await store.repository.get(product.id) == product

@@ -5,7 +5,8 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from product_service.adapters.sql import MIGRATIONS, SqlProductRepository
+from product_service.adapters.sql import SqlProductRepository
+from product_service.adapters.tables import MIGRATIONS, VERSION_TABLE
 from shopkit.sql import create_engine, upgrade_schema
 from testkit.query_plans import full_scans, plans_reading_tables, statements_sent
 
@@ -23,7 +24,7 @@ FILL = (
 async def busy_engine(mariadb_database_factory: Callable[[str], str]) -> AsyncIterator[AsyncEngine]:
     """A MariaDB catalog of 20,000 products."""
     engine = create_engine(mariadb_database_factory("product_plans"))
-    await upgrade_schema(engine, MIGRATIONS, version_table="alembic_version_product")
+    await upgrade_schema(engine, MIGRATIONS, VERSION_TABLE)
     async with engine.begin() as connection:
         await connection.exec_driver_sql(FILL)
         await connection.exec_driver_sql("ANALYZE TABLE products")

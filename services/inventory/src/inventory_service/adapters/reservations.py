@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from inventory_service.adapters.sql import inventory, reservation_lines, reservations
+from inventory_service.adapters.tables import inventory, reservation_lines, reservations
 from inventory_service.domain import (
     Reservation,
     ReservationItem,

@@ -1,57 +1,13 @@
 """Stock in a relational database: SQLite embedded, MySQL/MariaDB in production."""
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    DateTime,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    bindparam,
-    func,
-    select,
-)
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.dml import Insert
 
-from shopkit.sql import sku_column_type
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-VERSION_TABLE = "alembic_version_inventory"
-
-metadata = MetaData()
-SkuColumnType = sku_column_type()
-inventory = Table(
-    "inventory",
-    metadata,
-    Column("sku_code", SkuColumnType, primary_key=True),
-    Column("quantity", Integer, nullable=False),
-    CheckConstraint("quantity >= 0", name="ck_inventory_quantity_not_negative"),
-)
-reservations = Table(
-    "reservations",
-    metadata,
-    Column("order_number", String(36), primary_key=True),
-    Column("status", String(16), nullable=False),
-    Column("created_at", DateTime, nullable=False),
-    Column("released_at", DateTime),
-)
-reservation_lines = Table(
-    "reservation_lines",
-    metadata,
-    Column("order_number", ForeignKey("reservations.order_number"), primary_key=True),
-    Column("sku_code", SkuColumnType, primary_key=True),
-    Column("quantity", Integer, nullable=False),
-    # Only for a rejected reservation: what was in stock when it was refused.
-    Column("available", Integer),
-)
-
+from inventory_service.adapters.tables import inventory
 
 # Built once: building a statement costs more CPU than MariaDB spends running this one.
 _QUANTITIES = select(inventory.c.sku_code, inventory.c.quantity).where(

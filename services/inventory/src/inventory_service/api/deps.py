@@ -1,32 +1,24 @@
-"""FastAPI dependencies of the inventory API."""
+"""What the inventory's routes take: the one typed dependency, and their typed parameters."""
 
 from typing import Annotated
+from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
-from inventory_service.metrics import InventoryMetrics
-from inventory_service.ports import ReservationRepository, StockRepository
-
-
-async def get_stock(request: Request) -> StockRepository:
-    repository: StockRepository = request.app.state.stock
-    return repository
+from inventory_service.bootstrap import InventoryDependencies
+from shopkit.skus import SKU_PATTERN, sku_codes_query
+from shopkit.wiring import dependencies_of
 
 
-Stock = Annotated[StockRepository, Depends(get_stock)]
+# `async def`: FastAPI runs a plain `def` dependency in a worker thread (docs/performance.md).
+async def _dependencies(request: Request) -> InventoryDependencies:
+    return dependencies_of(request, InventoryDependencies)
 
 
-async def get_reservations(request: Request) -> ReservationRepository:
-    repository: ReservationRepository = request.app.state.reservations
-    return repository
+Dependencies = Annotated[InventoryDependencies, Depends(_dependencies)]
+"""The stores and the outcomes port the bootstrap wired."""
 
-
-Reservations = Annotated[ReservationRepository, Depends(get_reservations)]
-
-
-async def get_inventory_metrics(request: Request) -> InventoryMetrics:
-    metrics: InventoryMetrics = request.app.state.inventory_metrics
-    return metrics
-
-
-Metrics = Annotated[InventoryMetrics, Depends(get_inventory_metrics)]
+OrderNumber = Annotated[UUID, Path(alias="orderNumber")]
+SkuCodeInPath = Annotated[str, Path(pattern=SKU_PATTERN)]
+SkuCodes = Annotated[list[str], Depends(sku_codes_query)]
+"""``?skuCode=a&skuCode=b`` or ``?skuCode=a,b``: each once, in request order."""

@@ -4,8 +4,7 @@ from uuid import UUID
 
 import orjson
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, Field, StrictInt
 
 from inventory_service.domain import (
     MAX_QUANTITY,
@@ -13,6 +12,7 @@ from inventory_service.domain import (
     ReservationStatus,
     StockLevel,
 )
+from shopkit.schemas import CamelModel
 from shopkit.skus import SkuCode
 
 # The order service's limits: 1..100 lines of 1..1000 units.
@@ -20,13 +20,11 @@ MAX_LINES = 100
 MAX_LINE_QUANTITY = 1000
 
 
-class StockUpdate(BaseModel):
+class StockUpdate(CamelModel):
     quantity: StrictInt = Field(ge=0, le=MAX_QUANTITY)
 
 
-class StockResponse(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
+class StockResponse(CamelModel):
     sku_code: str
     is_in_stock: bool
     quantity: int
@@ -52,31 +50,26 @@ class StockResponse(BaseModel):
         )
 
 
-class ReservationItemBody(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
+class ReservationItemBody(CamelModel):
     sku_code: SkuCode
     quantity: StrictInt = Field(ge=1, le=MAX_LINE_QUANTITY)
 
 
-class ReservationRequest(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel)
+class ReservationRequest(CamelModel):
+    # Read by its camelCase names only, as it always was: `order_number` is still a 422.
+    model_config = ConfigDict(populate_by_name=False)
 
     order_number: UUID
     items: list[ReservationItemBody] = Field(min_length=1, max_length=MAX_LINES)
 
 
-class ShortageBody(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
+class ShortageBody(CamelModel):
     sku_code: str
     requested: int
     available: int
 
 
-class ReservationResponse(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
+class ReservationResponse(CamelModel):
     order_number: str
     status: ReservationStatus
     items: list[ReservationItemBody]

@@ -1,1 +1,1 @@
-"""The order service's store and its clients for the other services."""
+"""The order service's store, its clients for the other services, and its metrics."""

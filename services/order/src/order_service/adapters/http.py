@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from order_service.domain import DependencyUnavailableError, OrderLine, Shortage
-from order_service.ports import Reservation
+from order_service.ports import Reservation, ReservationStatus
 from shopkit.http_client import Reply, ServiceClient, ServiceUnavailableError
 
 RESERVATION = "/api/inventory/reservations/{orderNumber}"
@@ -43,14 +43,14 @@ class HttpCatalog:
 def _reservation(reply: Reply) -> Reservation | None:
     body = reply.body or {}
     if reply.status in (200, 201):
-        return Reservation(body["status"])
+        return Reservation(ReservationStatus(body["status"]))
     if reply.status == 409 and str(body.get("type", "")).endswith("insufficient-stock"):
         shortages = tuple(
             Shortage(s["skuCode"], s["requested"], s["available"]) for s in body["shortages"]
         )
-        return Reservation("REJECTED", shortages)
+        return Reservation(ReservationStatus.REJECTED, shortages)
     if reply.status == 409 and str(body.get("type", "")).endswith("reservation-released"):
-        return Reservation("RELEASED")
+        return Reservation(ReservationStatus.RELEASED)
     return None
 
 
@@ -94,4 +94,4 @@ class HttpInventory:
         shortages = tuple(
             Shortage(s["skuCode"], s["requested"], s["available"]) for s in body["shortages"]
         )
-        return Reservation(body["status"], shortages)
+        return Reservation(ReservationStatus(body["status"]), shortages)

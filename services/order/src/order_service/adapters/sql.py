@@ -25,10 +25,10 @@ VERSION_TABLE = "alembic_version_order"
 
 # The statements every order runs, built once: building one costs more CPU than the
 # database spends running it (parameters are bound at execution; the SET clause of
-# _SETTLE is whatever columns the parameters name).
+# _SAVE_TRANSITION is whatever columns the parameters name).
 _ADD_ORDER = insert(orders)
 _ADD_LINES = insert(order_lines)
-_SETTLE = update(orders).where(
+_SAVE_TRANSITION = update(orders).where(
     orders.c.order_number == bindparam("number"), orders.c.status == bindparam("expected")
 )
 
@@ -93,24 +93,17 @@ class SqlOrderRepository:
         found = await self._load(orders.c.idempotency_key == key)
         return found[0] if found else None
 
-    async def settle(
-        self,
-        order_number: str,
-        expected: OrderStatus,
-        status: OrderStatus,
-        shortages: Sequence[Shortage] = (),
-    ) -> bool:
-        values: dict[str, Any] = {
-            "number": order_number,
+    async def save_transition(self, order: Order, expected: OrderStatus) -> bool:
+        values = {
+            "number": order.order_number,
             "expected": expected,
-            "status": status,
+            "status": order.status,
             "updated_at": _stored(datetime.now(UTC)),
-            "shortages": _shortages_json(shortages),
+            "shortages": _shortages_json(order.shortages),
+            "idempotency_key": order.idempotency_key,
         }
-        if status is OrderStatus.FAILED:
-            values["idempotency_key"] = None  # a failed attempt does not use the key up
         async with self._engine.begin() as connection:
-            result = await connection.execute(_SETTLE, values)
+            result = await connection.execute(_SAVE_TRANSITION, values)
         return bool(result.rowcount == 1)
 
     async def mark_must_release(self, order_number: str) -> None:

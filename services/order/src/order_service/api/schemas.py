@@ -1,49 +1,89 @@
-"""The order API's bodies: the reference system's request, a JSON answer."""
+"""The order API's bodies: the reference system's request, in both its forms; a JSON answer."""
 
 from datetime import datetime
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, StrictInt, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from order_service.domain import Order, OrderStatus
-from shopkit.money import Amount, Price
+from shopkit.schemas import Amount, CamelModel, Price
 from shopkit.skus import SkuCode
 
 MAX_LINES = 100
 MAX_LINE_QUANTITY = 1000
+# The two names the reference system gives an order's lines (its frontend sends the second).
+DTO_LIST = "orderLineItemsDtoList"
+LIST_DTO = "orderLineItemsListDto"
 
 
-class _Camel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class OrderLineRequest(_Camel):
+class OrderLineRequest(CamelModel):
     # The reference system's clients also send an `id`; unknown fields are ignored.
     sku_code: SkuCode
-    price: Price
+    price: Price | None = Field(
+        default=None,
+        description="The price the client was shown; without it, the catalog's price applies.",
+    )
     quantity: StrictInt = Field(ge=1, le=MAX_LINE_QUANTITY)
 
 
-class OrderRequest(_Camel):
-    order_line_items_dto_list: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_LINES)
+OrderLines = Annotated[list[OrderLineRequest], Field(min_length=1, max_length=MAX_LINES)]
 
-    @field_validator("order_line_items_dto_list")
+
+class OrderRequest(CamelModel):
+    """The lines under either of the names the reference system uses, never both."""
+
+    order_line_items_dto_list: OrderLines | None = Field(default=None, description="The lines.")
+    order_line_items_list_dto: OrderLines | None = Field(
+        default=None, description="The lines, as the reference frontend names them."
+    )
+
+    @field_validator("order_line_items_dto_list", "order_line_items_list_dto")
     @classmethod
-    def one_price_per_sku(cls, lines: list[OrderLineRequest]) -> list[OrderLineRequest]:
+    def one_price_per_sku(
+        cls, lines: list[OrderLineRequest] | None
+    ) -> list[OrderLineRequest] | None:
         prices: dict[str, object] = {}
-        for line in lines:
+        for line in lines or ():
             if prices.setdefault(line.sku_code, line.price) != line.price:
                 raise ValueError(f"lines for {line.sku_code} carry different prices")
         return lines
 
+    @model_validator(mode="after")
+    def exactly_one_list(self) -> Self:
+        lists = {DTO_LIST: self.order_line_items_dto_list, LIST_DTO: self.order_line_items_list_dto}
+        given = [name for name, lines in lists.items() if lines is not None]
+        if not given:
+            raise _invalid("missing", [DTO_LIST])
+        if len(given) > 1:
+            message = f"give the lines as {DTO_LIST} or as {LIST_DTO}, not both"
+            raise _invalid(PydanticCustomError("one_list_of_lines", message), given)
+        return self
 
-class OrderLineResponse(_Camel):
+    @property
+    def lines(self) -> list[OrderLineRequest]:
+        """The lines, under whichever name the client sent them."""
+        lines = self.order_line_items_dto_list or self.order_line_items_list_dto
+        assert lines is not None, "exactly_one_list lets no request without lines through"
+        return lines
+
+
+def _invalid(error: str | PydanticCustomError, fields: list[str]) -> ValidationError:
+    # A ValidationError raised in a validator keeps its locations: the problem names the
+    # field, where a plain ValueError would name only the body.
+    return ValidationError.from_exception_data(
+        OrderRequest.__name__,
+        [InitErrorDetails(type=error, loc=(field,), input=None) for field in fields],
+    )
+
+
+class OrderLineResponse(CamelModel):
     sku_code: str
     price: Price
     quantity: int
 
 
-class OrderResponse(_Camel):
+class OrderResponse(CamelModel):
     order_number: str
     status: OrderStatus
     items: list[OrderLineResponse]

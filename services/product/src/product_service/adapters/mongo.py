@@ -8,8 +8,8 @@ from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from product_service.adapters.metrics import MongoPoolMetrics
 from product_service.domain import DuplicateSkuError, Product
-from product_service.metrics import MongoPoolMetrics
 from shopkit import tracing
 from shopkit.money import from_minor_units, to_minor_units
 
@@ -65,13 +65,19 @@ class MongoProductRepository:
         return await self._products.count_documents({})
 
 
+async def _create_indexes(products: AsyncCollection[Document]) -> None:
+    """The catalog's "migration": the unique index that refuses a duplicate SKU."""
+    await products.create_index([("skuCode", ASCENDING)], unique=True, name="skuCode_unique")
+
+
 @asynccontextmanager
 async def open_mongo_store(
-    url: str,
+    url: str, *, migrate: bool
 ) -> AsyncIterator[
     tuple[MongoProductRepository, Callable[[], Awaitable[object]], MongoPoolMetrics]
 ]:
-    """A repository on the database the URL names (default ``shopstack_product``)."""
+    """A repository on the database the URL names (default ``shopstack_product``); with
+    `migrate`, its indexes created first."""
     if tracing.enabled():
         from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
 
@@ -87,7 +93,8 @@ async def open_mongo_store(
     try:
         database = client.get_default_database(DEFAULT_DATABASE)
         collection = database["products"]
-        await collection.create_index([("skuCode", ASCENDING)], unique=True, name="skuCode_unique")
+        if migrate:
+            await _create_indexes(collection)
 
         async def ping() -> object:
             return await client.admin.command("ping")

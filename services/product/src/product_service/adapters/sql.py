@@ -2,39 +2,16 @@
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    MetaData,
-    String,
-    Table,
-    func,
-    insert,
-    select,
-)
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from product_service.adapters.tables import MIGRATIONS, VERSION_TABLE, products
 from product_service.domain import DuplicateSkuError, Product
 from shopkit.money import from_minor_units, to_minor_units
-from shopkit.sql import PoolCollector, create_engine, ping, sku_column_type, upgrade_schema
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-
-metadata = MetaData()
-SkuColumnType = sku_column_type()
-products = Table(
-    "products",
-    metadata,
-    Column("id", String(24), primary_key=True),
-    Column("sku_code", SkuColumnType, nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
-    Column("description", String(2000), nullable=False),
-    Column("price_minor", BigInteger, nullable=False),
-)
+from shopkit.sql import PoolCollector, create_engine, ping, upgrade_schema
 
 
 def _to_product(row: Row[tuple[str, str, str, str, int]]) -> Product:
@@ -85,12 +62,13 @@ class SqlProductRepository:
 
 @asynccontextmanager
 async def open_sql_store(
-    url: str,
+    url: str, *, migrate: bool
 ) -> AsyncIterator[tuple[SqlProductRepository, Callable[[], Awaitable[object]], PoolCollector]]:
-    """A repository on the database the URL names, its schema migrated to head."""
+    """A repository on the database the URL names; with `migrate`, its schema at head first."""
     engine = create_engine(url)
     try:
-        await upgrade_schema(engine, MIGRATIONS, version_table="alembic_version_product")
+        if migrate:
+            await upgrade_schema(engine, MIGRATIONS, VERSION_TABLE)
 
         async def ping_database() -> object:
             await ping(engine)

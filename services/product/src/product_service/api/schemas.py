@@ -2,26 +2,27 @@
 
 import orjson
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, Field
 
 from product_service.domain import Product
-from shopkit.money import Price
+from shopkit.schemas import CamelModel, Price
 from shopkit.skus import SkuCode
 
 
-class ProductRequest(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, str_strip_whitespace=True)
+class ProductRequest(CamelModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
     price: Price
-    sku_code: SkuCode
+    # The reference system's frontend sends none: the catalog derives one from the name.
+    sku_code: SkuCode | None = Field(
+        default=None,
+        description="Left out, it is derived from the name (e.g. iphone_13), suffixed when taken.",
+    )
 
 
-class ProductResponse(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
+class ProductResponse(CamelModel):
     id: str
     name: str
     description: str

@@ -1,0 +1,1 @@
+"""shopstack identity service."""

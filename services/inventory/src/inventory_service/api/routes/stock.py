@@ -1,0 +1,24 @@
+"""HTTP routes for stock levels: how much of each SKU is in stock."""
+
+from fastapi import APIRouter, Response
+
+from inventory_service import service
+from inventory_service.api.deps import Dependencies, SkuCodeInPath, SkuCodes
+from inventory_service.api.schemas import StockResponse, StockUpdate
+
+router = APIRouter(prefix="/api/inventory", tags=["inventory"])
+
+
+@router.get("", response_model=list[StockResponse])
+async def check_stock(dependencies: Dependencies, sku_codes: SkuCodes) -> Response:
+    """Stock of each requested SKU once, in request order; unknown SKUs read 0."""
+    return StockResponse.many(await service.check_stock(dependencies.stock, sku_codes))
+
+
+@router.put("/{sku_code}")
+async def set_stock(
+    sku_code: SkuCodeInPath, body: StockUpdate, dependencies: Dependencies
+) -> StockResponse:
+    """Set the stock of a SKU, creating it if new."""
+    level = await service.set_stock(dependencies.stock, sku_code, body.quantity)
+    return StockResponse.of(level)

@@ -1,0 +1,133 @@
+"""The order service's problem catalogue: how each domain error is answered."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from order_service.domain import (
+    IdempotencyKeyReusedError,
+    NotCancellableError,
+    NothingOrderedError,
+    OrderFailedError,
+    OrderInProgressError,
+    OrderNotFoundError,
+    OrderUnchangedError,
+    OutOfStockError,
+    PriceChangedError,
+    UnknownSkusError,
+)
+from shopkit.errors import ProblemType
+
+RETRY_UNAVAILABLE = {"Retry-After": "2"}
+RETRY_IN_PROGRESS = {"Retry-After": "1"}
+
+
+def _capitalized(exc: Exception) -> str:
+    # str.capitalize, as these details always were: it also lowercases the rest (SKU codes).
+    return str(exc).capitalize() + "."
+
+
+def _price_changes(exc: PriceChangedError) -> Mapping[str, Any]:
+    return {
+        "changes": [
+            {"skuCode": c.sku_code, "requested": float(c.requested), "current": float(c.current)}
+            for c in exc.changes
+        ]
+    }
+
+
+def _shortages(exc: OutOfStockError) -> Mapping[str, Any]:
+    return {
+        "orderNumber": exc.order.order_number,
+        "shortages": [
+            {"skuCode": s.sku_code, "requested": s.requested, "available": s.available}
+            for s in exc.order.shortages
+        ],
+    }
+
+
+PROBLEMS: list[ProblemType[Any]] = [
+    ProblemType(
+        UnknownSkusError,
+        422,
+        "unknown-sku",
+        "Unknown SKU",
+        detail=_capitalized,
+        extensions=lambda exc: {"skuCodes": exc.sku_codes},
+    ),
+    ProblemType(
+        PriceChangedError,
+        409,
+        "price-changed",
+        "Price changed",
+        detail=_capitalized,
+        extensions=_price_changes,
+    ),
+    ProblemType(
+        IdempotencyKeyReusedError,
+        422,
+        "idempotency-key-reused",
+        "Idempotency-Key reused",
+        detail=str,
+    ),
+    ProblemType(
+        NothingOrderedError,
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        detail=lambda exc: f"{exc.service} is unavailable; nothing was ordered. Try again.",
+        headers=RETRY_UNAVAILABLE,
+    ),
+    ProblemType(
+        OrderFailedError,
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        detail=lambda exc: "Inventory could not be reached; nothing was ordered. Try again.",
+        headers=RETRY_UNAVAILABLE,
+    ),
+    ProblemType(
+        OutOfStockError,
+        409,
+        "insufficient-stock",
+        "Insufficient stock",
+        extensions=_shortages,
+    ),
+    ProblemType(
+        OrderInProgressError,
+        409,
+        "request-in-progress",
+        "Request in progress",
+        detail=lambda exc: (
+            "An order with this Idempotency-Key is still being placed. Try again shortly."
+        ),
+        extensions=lambda exc: {"orderNumber": exc.order.order_number},
+        headers=RETRY_IN_PROGRESS,
+    ),
+    ProblemType(
+        OrderNotFoundError,
+        404,
+        "order-not-found",
+        "Order not found",
+        detail=_capitalized,
+    ),
+    ProblemType(
+        NotCancellableError,
+        409,
+        "order-not-cancellable",
+        "Order not cancellable",
+        detail=str,
+        extensions=lambda exc: {
+            "orderNumber": exc.order.order_number,
+            "orderStatus": exc.order.status,
+        },
+    ),
+    ProblemType(
+        OrderUnchangedError,
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        detail=lambda exc: f"{exc.service} is unavailable; the order is unchanged.",
+        headers=RETRY_UNAVAILABLE,
+    ),
+]
+"""Every domain error the order API answers, and how."""

@@ -1,0 +1,1 @@
+"""The order API's routers, one per resource."""

@@ -1,0 +1,192 @@
+"""Every order that is not placed, and every refusal, has its one problem answer."""
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from order_service import service
+from order_service.domain import Order, OrderLine, OrderStatus, fingerprint
+from testkit.asgi import Answer, InProcessClient
+
+from .conftest import FakeCatalog, FakeInventory, FakeOrders
+
+CREATE = "/api/order/create"
+MUG_LINE = {"skuCode": "mug", "price": 12.5, "quantity": 1}
+
+
+def problem(status: int, slug: str, title: str, detail: str, instance: str) -> dict[str, Any]:
+    return {
+        "type": f"urn:shopstack:problem:{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+
+
+async def place(api: InProcessClient, *lines: dict[str, Any], key: str | None = None) -> Answer:
+    headers = {"Idempotency-Key": key} if key else None
+    return await api.request("POST", CREATE, {"orderLineItemsDtoList": list(lines)}, headers)
+
+
+async def test_unknown_skus_are_a_422_naming_them(
+    api: InProcessClient, catalog: FakeCatalog
+) -> None:
+    answer = await place(api, MUG_LINE, MUG_LINE | {"skuCode": "Ghost-X"})
+
+    assert answer.status == 422
+    assert answer.body == problem(
+        422, "unknown-sku", "Unknown SKU", "Not in the catalog: ghost-x.", CREATE
+    ) | {"skuCodes": ["Ghost-X"]}
+
+
+async def test_a_changed_price_is_a_409_with_each_change(api: InProcessClient) -> None:
+    answer = await place(api, MUG_LINE | {"price": 12})
+
+    assert answer.status == 409
+    assert answer.body == problem(
+        409, "price-changed", "Price changed", "The price changed for: mug.", CREATE
+    ) | {"changes": [{"skuCode": "mug", "requested": 12.0, "current": 12.5}]}
+
+
+async def test_a_key_reused_for_another_body_is_a_422(api: InProcessClient) -> None:
+    await place(api, MUG_LINE, key="k1")
+
+    answer = await place(api, MUG_LINE | {"quantity": 2}, key="k1")
+
+    assert answer.status == 422
+    assert answer.body == problem(
+        422,
+        "idempotency-key-reused",
+        "Idempotency-Key reused",
+        "Idempotency-Key 'k1' was used with a different request",
+        CREATE,
+    )
+
+
+@pytest.mark.parametrize("down", ["product", "inventory"])
+async def test_a_service_down_while_placing_is_a_503_saying_nothing_was_ordered(
+    api: InProcessClient, catalog: FakeCatalog, inventory: FakeInventory, down: str
+) -> None:
+    (catalog if down == "product" else inventory).up = False
+
+    answer = await place(api, MUG_LINE)
+
+    assert answer.status == 503
+    assert answer.headers["retry-after"] == "2"
+    assert answer.body == problem(
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        f"{down} is unavailable; nothing was ordered. Try again.",
+        CREATE,
+    )
+
+
+async def test_a_failed_order_is_a_503_saying_nothing_was_ordered(
+    api: InProcessClient, inventory: FakeInventory
+) -> None:
+    inventory.release_overtakes_reservations = True
+
+    answer = await place(api, MUG_LINE)
+
+    assert answer.status == 503
+    assert answer.headers["retry-after"] == "2"
+    assert answer.body == problem(
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        "Inventory could not be reached; nothing was ordered. Try again.",
+        CREATE,
+    )
+
+
+async def test_an_order_out_of_stock_is_a_409_naming_it_and_its_shortages(
+    api: InProcessClient, orders: FakeOrders
+) -> None:
+    answer = await place(api, MUG_LINE | {"quantity": 5})
+
+    [rejected] = orders.by_number.values()
+    assert answer.status == 409
+    assert answer.body == problem(
+        409, "insufficient-stock", "Insufficient stock", "Not enough stock for: mug.", CREATE
+    ) | {
+        "orderNumber": rejected.order_number,
+        "shortages": [{"skuCode": "mug", "requested": 5, "available": 3}],
+    }
+
+
+async def test_a_repeat_of_an_order_still_placing_is_a_409_to_retry_shortly(
+    api: InProcessClient, orders: FakeOrders
+) -> None:
+    lines = (OrderLine("mug", 1, Decimal("12.50")),)
+    pending = Order(
+        str(uuid.uuid4()), OrderStatus.PENDING, lines, service.utc_now(), fingerprint(lines), "k1"
+    )
+    await orders.add(pending)
+
+    answer = await place(api, MUG_LINE, key="k1")
+
+    assert answer.status == 409
+    assert answer.headers["retry-after"] == "1"
+    assert answer.body == problem(
+        409,
+        "request-in-progress",
+        "Request in progress",
+        "An order with this Idempotency-Key is still being placed. Try again shortly.",
+        CREATE,
+    ) | {"orderNumber": pending.order_number}
+
+
+@pytest.mark.parametrize("action", ["", "/cancel"])
+async def test_an_unknown_order_is_a_404(api: InProcessClient, action: str) -> None:
+    number = str(uuid.uuid4())
+    path = f"/api/order/{number}{action}"
+
+    answer = await api.request("POST" if action else "GET", path)
+
+    assert answer.status == 404
+    assert answer.body == problem(
+        404, "order-not-found", "Order not found", f"No order {number}.", path
+    )
+
+
+async def test_cancelling_an_order_that_is_not_confirmed_is_a_409_naming_its_status(
+    api: InProcessClient, orders: FakeOrders
+) -> None:
+    await place(api, MUG_LINE | {"quantity": 5})
+    [rejected] = orders.by_number.values()
+    path = f"/api/order/{rejected.order_number}/cancel"
+
+    answer = await api.request("POST", path)
+
+    assert answer.status == 409
+    assert answer.body == problem(
+        409,
+        "order-not-cancellable",
+        "Order not cancellable",
+        f"order {rejected.order_number} is REJECTED; only CONFIRMED cancels",
+        path,
+    ) | {"orderNumber": rejected.order_number, "orderStatus": "REJECTED"}
+
+
+async def test_a_cancel_the_inventory_cannot_answer_is_a_503_saying_nothing_changed(
+    api: InProcessClient, inventory: FakeInventory
+) -> None:
+    placed = await place(api, MUG_LINE)
+    inventory.up = False
+    path = f"/api/order/{placed.body['orderNumber']}/cancel"
+
+    answer = await api.request("POST", path)
+
+    assert answer.status == 503
+    assert answer.headers["retry-after"] == "2"
+    assert answer.body == problem(
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        "inventory is unavailable; the order is unchanged.",
+        path,
+    )

@@ -1,0 +1,105 @@
+"""Placing answers only a placed order: every other outcome is an error carrying the order."""
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from order_service import service
+from order_service.domain import (
+    DependencyUnavailableError,
+    NothingOrderedError,
+    Order,
+    OrderFailedError,
+    OrderInProgressError,
+    OrderLine,
+    OrderStatus,
+    OrderUnchangedError,
+    fingerprint,
+    new_order_number,
+)
+from order_service.service import Ordering
+
+from .conftest import FakeCatalog, FakeInventory, FakeOrders
+
+MUGS = [OrderLine("mug", 1, Decimal("12.50"))]
+
+
+async def test_a_repeat_while_the_first_request_is_still_placing_is_in_progress(
+    ordering: Ordering, orders: FakeOrders
+) -> None:
+    first = Order(
+        order_number=new_order_number(),
+        status=OrderStatus.PENDING,
+        lines=tuple(MUGS),
+        created_at=service.utc_now(),
+        fingerprint=fingerprint(MUGS),
+        idempotency_key="k1",
+    )
+    await orders.add(first)
+
+    with pytest.raises(OrderInProgressError) as in_progress:
+        await service.place_order(ordering, MUGS, idempotency_key="k1")
+
+    assert in_progress.value.order == first
+
+
+async def test_an_order_whose_reservation_a_release_overtook_fails_and_gives_its_key_back(
+    ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
+) -> None:
+    inventory.release_overtakes_reservations = True
+
+    with pytest.raises(OrderFailedError) as failed:
+        await service.place_order(ordering, MUGS, idempotency_key="k1")
+
+    assert failed.value.order.status is OrderStatus.FAILED
+    assert await orders.get(failed.value.order.order_number) == failed.value.order
+    assert await orders.get_by_idempotency_key("k1") is None
+    assert inventory.stock["mug"] == 3
+
+
+async def test_a_catalog_outage_is_nothing_ordered_naming_the_catalog(
+    ordering: Ordering, catalog: FakeCatalog
+) -> None:
+    catalog.up = False
+
+    with pytest.raises(NothingOrderedError) as unavailable:
+        await service.place_order(ordering, MUGS)
+
+    assert unavailable.value.service == "product"
+
+
+async def test_an_inventory_outage_is_nothing_ordered_naming_the_inventory(
+    ordering: Ordering, inventory: FakeInventory
+) -> None:
+    inventory.up = False
+
+    with pytest.raises(NothingOrderedError) as unavailable:
+        await service.place_order(ordering, MUGS)
+
+    assert unavailable.value.service == "inventory"
+
+
+async def test_a_cancel_the_inventory_cannot_answer_leaves_the_order_confirmed(
+    ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
+) -> None:
+    order = await service.place_order(ordering, MUGS)
+    inventory.up = False
+
+    with pytest.raises(OrderUnchangedError) as unavailable:
+        await service.cancel_order(ordering, order.order_number)
+
+    assert isinstance(unavailable.value, DependencyUnavailableError)
+    assert unavailable.value.service == "inventory"
+    assert (await service.get_order(orders, order.order_number)).status is OrderStatus.CONFIRMED
+
+
+async def test_a_repeat_after_the_order_was_cancelled_answers_it_as_it_is_now(
+    ordering: Ordering,
+) -> None:
+    order = await service.place_order(ordering, MUGS, idempotency_key="k1")
+    await service.cancel_order(ordering, order.order_number)
+
+    again = await service.place_order(ordering, MUGS, idempotency_key="k1")
+
+    assert again == replace(order, status=OrderStatus.CANCELLED)

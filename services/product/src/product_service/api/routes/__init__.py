@@ -1,0 +1,1 @@
+"""The product API's routers, one per resource."""

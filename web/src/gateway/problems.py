@@ -1,0 +1,57 @@
+"""The gateway's own failures and their problem+json answers, declared once."""
+
+from typing import Any
+
+from shopkit.errors import ProblemType
+
+RETRY_AFTER = {"Retry-After": "2"}
+
+
+class UnknownServiceError(Exception):
+    def __init__(self, service: str) -> None:
+        super().__init__(f"No service named {service}.")
+
+
+class RequestTooLargeError(Exception):
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"The request body is larger than {max_bytes} bytes.")
+
+
+class UpstreamTimeoutError(Exception):
+    def __init__(self, service: str, timeout_seconds: float) -> None:
+        super().__init__(f"The {service} service did not answer within {timeout_seconds:g} s.")
+        self.service = service
+
+
+class UpstreamUnreachableError(Exception):
+    def __init__(self, service: str) -> None:
+        super().__init__(f"The {service} service cannot be reached.")
+        self.service = service
+
+
+def _service(exc: UpstreamTimeoutError | UpstreamUnreachableError) -> dict[str, Any]:
+    return {"service": exc.service}
+
+
+PROBLEMS: list[ProblemType[Any]] = [
+    ProblemType(UnknownServiceError, 404, "unknown-service", "Unknown service", str),
+    ProblemType(RequestTooLargeError, 413, "request-too-large", "Request too large", str),
+    ProblemType(
+        UpstreamTimeoutError,
+        504,
+        "upstream-timeout",
+        "Gateway Timeout",
+        str,
+        _service,
+        headers=RETRY_AFTER,
+    ),
+    ProblemType(
+        UpstreamUnreachableError,
+        502,
+        "upstream-unreachable",
+        "Bad Gateway",
+        str,
+        _service,
+        headers=RETRY_AFTER,
+    ),
+]
