@@ -60,19 +60,20 @@ def sql(statement: str, database: str | None = None) -> list[tuple[Any, ...]]:
         return runner.submit(asyncio.run, _admin(statement, database)).result()
 
 
-def send(method: str, url: str, body: object) -> None:
+def send(method: str, url: str, body: object, token: str) -> None:
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
         method=method,
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", "authorization": f"Bearer {token}"},
     )
     with urllib.request.urlopen(request, timeout=10):
         pass
 
 
-def seed(urls: dict[str, str]) -> None:
-    """100 products with deep stock for uniform load, and a hot SKU per concurrency level."""
+def seed(urls: dict[str, str], token: str) -> None:
+    """100 products with deep stock for uniform load, and a hot SKU per concurrency level,
+    written with an admin's token (the orders after are guests', without one)."""
     stock = {sku: 1_000_000 for sku in UNIFORM_SKUS} | {f"hot{c}": HOT_STOCK for c in CONCURRENCY}
     with ThreadPoolExecutor(8) as pool:
         list(
@@ -81,6 +82,7 @@ def seed(urls: dict[str, str]) -> None:
                     "POST",
                     urls["product"] + "/api/product/create",
                     {"name": f"Bench {sku}", "price": 10.0, "skuCode": sku},
+                    token,
                 ),
                 stock,
             )
@@ -88,7 +90,10 @@ def seed(urls: dict[str, str]) -> None:
         list(
             pool.map(
                 lambda item: send(
-                    "PUT", urls["inventory"] + f"/api/inventory/{item[0]}", {"quantity": item[1]}
+                    "PUT",
+                    urls["inventory"] + f"/api/inventory/{item[0]}",
+                    {"quantity": item[1]},
+                    token,
                 ),
                 stock.items(),
             )
@@ -216,10 +221,10 @@ def main() -> int:
         print("platform …", flush=True)
         with (
             tempfile.TemporaryDirectory() as logs,
-            production_stack(url_of, Path(logs)) as services,
+            production_stack(url_of, Path(logs)) as (services, admin_token),
         ):
             urls = {name: service.url for name, service in services.items()}
-            seed(urls)
+            seed(urls, admin_token())
             order_url = urls["order"] + "/api/order/create"
             warm_up(urls, order_url)
             result["orders"] = {"flash_sale": {}, "uniform": {}}

@@ -1,16 +1,20 @@
-"""The three services as production runs them: separate processes on MariaDB."""
+"""The three services as production runs them: separate processes on MariaDB, verifying the
+tokens of the identity service, which runs beside them (on SQLite, unmeasured: it only signs
+the order service's token and the seed's, once each)."""
 
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from testkit.processes import ServiceProcesses
+from testkit.processes import IDENTITY, ServiceProcesses
 
 SERVICES = ("product", "inventory", "order")
+ADMIN_CLIENT = "smoke"
+"""The client whose token seeds the catalog and the stock: it has the admin role."""
 
 
 def process_cpu_seconds(pid: int) -> float:
@@ -40,14 +44,18 @@ class RunningService:
 @contextmanager
 def production_stack(
     databases: dict[str, str], log_dir: Path
-) -> Iterator[dict[str, RunningService]]:
-    """Start each service, one after the other, timing process start to readiness."""
+) -> Iterator[tuple[dict[str, RunningService], Callable[[], str]]]:
+    """Start the identity service, then each measured service one after the other, timing
+    process start to readiness; yields them and how to get an admin's token."""
     with ServiceProcesses(
-        SERVICES,
+        (IDENTITY, *SERVICES),
         log_of=lambda name: log_dir / f"{name}.log",
-        databases=databases,
+        databases=databases | {IDENTITY: f"sqlite+aiosqlite:///{log_dir}/identity.db"},
         env={"LOG_LEVEL": "INFO"},
+        secrets_dir=log_dir / "secrets",
     ) as services:
+        services.start(IDENTITY)
+        services.wait_ready(IDENTITY)
         running: dict[str, RunningService] = {}
         for name in SERVICES:
             started = time.monotonic()
@@ -58,4 +66,4 @@ def production_stack(
             running[name] = RunningService(
                 services.urls[name], services.process(name), ready_seconds
             )
-        yield running
+        yield running, lambda: services.access_token(ADMIN_CLIENT)

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SERVICES=(product inventory order gateway)
+SERVICES=(product inventory order identity gateway)
 REGISTRY="${REGISTRY:-localhost:32000}"
 BUILD_NUMBER="${BUILD_NUMBER:-local}"
 GIT_SHA="${GIT_SHA:-$(git -C "$REPO_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}"
@@ -36,6 +36,7 @@ IMAGES=(
   "product product-service services/product product_service 8080 shopstack product catalog service"
   "inventory inventory-service services/inventory inventory_service 8081 shopstack inventory service"
   "order order-service services/order order_service 8082 shopstack order service"
+  "identity identity-service services/identity identity_service 8083 shopstack identity service"
   "gateway web-gateway web gateway 8000 shopstack storefront and API gateway"
 )
 

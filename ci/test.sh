@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Stage 4, tests: unit and integration tests per package, with JUnit XML and coverage
 # reports, and a coverage floor as the quality gate.
-# Usage: ci/test.sh [--service product|inventory|order|gateway|shopkit] [--unit] [--floor N]
+# Usage: ci/test.sh [--service product|inventory|order|identity|gateway|shopkit] [--unit] [--floor N]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-targets=(shopkit product inventory order gateway)
+targets=(shopkit product inventory order identity gateway)
 suite="tests"
 floor="${COVERAGE_FLOOR:-80}"
 while (($#)); do

@@ -2,8 +2,10 @@
 # Builds every service image with buildah from the one Dockerfile (deploy/images/Dockerfile),
 # unchanged and with the build args the pipeline uses (ci/lib.sh), starts one container per
 # image and checks that it serves liveness and readiness, runs as non-root, writes nothing
-# outside /tmp, and (product) carries no SQL driver. The four containers are then used
-# together through the gateway.
+# outside /tmp, and (product) carries no SQL driver. The containers are then used together:
+# every service verifies tokens with the identity container's keys, the order container gets
+# its own token from it (a client secret generated for this run), and an order goes through
+# the gateway.
 #
 # No Docker engine, registry or Kubernetes is reachable on the build machines, so the
 # Dockerfile's base image (python:3.11.14-slim-bookworm) is stood in for by a debootstrapped
@@ -15,8 +17,8 @@
 # second run only rebuilds what changed. Storage is overlay where the kernel mounts it, else
 # vfs, which copies the whole root filesystem for every layer (measured, four images from a
 # cached base: 45 s on overlay, 5 minutes on vfs); SHOPSTACK_STORAGE_DRIVER forces one.
-# With MariaDB on 127.0.0.1:3306 (root, no password) inventory and order run on it (databases
-# made and dropped here); else on SQLite in the container's /tmp.
+# With MariaDB on 127.0.0.1:3306 (root, no password) inventory, order and identity run on it
+# (databases made and dropped here); else on SQLite in the container's /tmp.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -234,33 +236,49 @@ main() {
   ensure_base_image "$base"
   for svc in "${SERVICES[@]}"; do build_image "$svc"; done
 
-  local inventory_db order_db mongo_port
+  local inventory_db order_db identity_db mongo_port client_secret smoke_secret issuer
   if mysqladmin --protocol=tcp -h127.0.0.1 -uroot ping >/dev/null 2>&1; then
-    log "inventory and order on MariaDB at 127.0.0.1:3306"
+    log "inventory, order and identity on MariaDB at 127.0.0.1:3306"
     make_database inventory
     make_database order
+    make_database identity
     inventory_db="mysql+asyncmy://root@127.0.0.1:3306/${DATABASES[0]}?charset=utf8mb4"
     order_db="mysql+asyncmy://root@127.0.0.1:3306/${DATABASES[1]}?charset=utf8mb4"
+    identity_db="mysql+asyncmy://root@127.0.0.1:3306/${DATABASES[2]}?charset=utf8mb4"
   else
-    log "no MariaDB on 127.0.0.1:3306: inventory and order on SQLite in the container's /tmp"
+    log "no MariaDB on 127.0.0.1:3306: inventory, order and identity on SQLite in the container's /tmp"
     inventory_db="sqlite+aiosqlite:////tmp/inventory.db"
     order_db="sqlite+aiosqlite:////tmp/order.db"
+    identity_db="sqlite+aiosqlite:////tmp/identity.db"
   fi
   # The product image has no SQL driver: it runs on the MongoDB wire server from the venv.
   mongo_port="$(free_port)"
   "$VENV_BIN/nx-27017" --db memory --port "$mongo_port" >"$WORK/nx.log" 2>&1 &
   PIDS+=($!)
 
-  for svc in product inventory order gateway; do PORT[$svc]="$(free_port)"; done
+  for svc in "${SERVICES[@]}"; do PORT[$svc]="$(free_port)"; done
+  # Every service accepts the identity container's tokens; its keys come from it on loopback.
+  issuer="http://127.0.0.1:${PORT[identity]}"
+  local auth=("AUTH_ISSUER=$issuer" "AUTH_JWKS_URL=$issuer/jwks")
+  # Generated for this run only, as an operator would (never a fixed value).
+  client_secret="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  smoke_secret="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
   # Each on its free port through the unprefixed PORT of the launch contract.
-  start_container product "${PORT[product]}" "PORT=${PORT[product]}" \
+  start_container identity "${PORT[identity]}" "PORT=${PORT[identity]}" \
+    "IDENTITY_DATABASE_URL=$identity_db" "IDENTITY_ISSUER=$issuer" "${auth[@]}" \
+    "IDENTITY_ORDER_SERVICE_CLIENT_SECRET=$client_secret" \
+    "IDENTITY_SMOKE_CLIENT_SECRET=$smoke_secret" \
+    "IDENTITY_STOREFRONT_REDIRECT_URIS=http://127.0.0.1:${PORT[gateway]}/auth/callback"
+  start_container product "${PORT[product]}" "PORT=${PORT[product]}" "${auth[@]}" \
     "PRODUCT_DATABASE_URL=mongodb://127.0.0.1:$mongo_port/shopstack_product"
-  start_container inventory "${PORT[inventory]}" "PORT=${PORT[inventory]}" \
+  start_container inventory "${PORT[inventory]}" "PORT=${PORT[inventory]}" "${auth[@]}" \
     "INVENTORY_DATABASE_URL=$inventory_db"
-  start_container order "${PORT[order]}" "PORT=${PORT[order]}" "ORDER_DATABASE_URL=$order_db" \
+  start_container order "${PORT[order]}" "PORT=${PORT[order]}" "${auth[@]}" \
+    "ORDER_DATABASE_URL=$order_db" \
     "ORDER_PRODUCT_URL=http://127.0.0.1:${PORT[product]}" \
-    "ORDER_INVENTORY_URL=http://127.0.0.1:${PORT[inventory]}"
-  start_container gateway "${PORT[gateway]}" "PORT=${PORT[gateway]}" \
+    "ORDER_INVENTORY_URL=http://127.0.0.1:${PORT[inventory]}" \
+    "ORDER_CLIENT_SECRET=$client_secret" "ORDER_TOKEN_URL=$issuer/token"
+  start_container gateway "${PORT[gateway]}" "PORT=${PORT[gateway]}" "${auth[@]}" \
     "GATEWAY_PRODUCT_URL=http://127.0.0.1:${PORT[product]}" \
     "GATEWAY_INVENTORY_URL=http://127.0.0.1:${PORT[inventory]}" \
     "GATEWAY_ORDER_URL=http://127.0.0.1:${PORT[order]}"
@@ -272,8 +290,10 @@ main() {
     || die "the product image carries a SQL driver"
   log "ok product: no asyncmy, sqlalchemy or aiosqlite in the image"
 
-  # The four images together: the page and an order placed through the gateway.
-  python3 "$REPO/deploy/images/smoke_order.py" "http://127.0.0.1:${PORT[gateway]}" \
+  # The images together: the page and an order placed through the gateway, the product and
+  # its stock set with the smoke client's token (role admin) from the identity container.
+  SMOKE_TOKEN_URL="$issuer/token" SMOKE_CLIENT_SECRET="$smoke_secret" \
+    python3 "$REPO/deploy/images/smoke_order.py" "http://127.0.0.1:${PORT[gateway]}" \
     || die "an order through the gateway failed"
   # The pipeline's scan stage, for real on these images: misconfigurations and secrets (the
   # vulnerability database cannot be downloaded here).

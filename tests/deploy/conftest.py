@@ -14,7 +14,8 @@ import yaml
 
 from testkit.availability import require
 
-from .loadgen import Objects, render_with_loadgen
+from .loadgen import Objects, kustomize, render_with_loadgen
+from .nodeports import write_documented_overlay
 from .paths import K8S, KUBECTL, OVERLAYS
 
 
@@ -76,3 +77,10 @@ def with_loadgen(k8s_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Ob
     """The overlays with the load generator component switched on (loadgen.WITH_LOADGEN):
     rendering name -> its objects. For test_loadgen_component and test_loadgen_network."""
     return render_with_loadgen(k8s_copy, tmp_path_factory.mktemp("aks-plus-loadgen"))
+
+
+@pytest.fixture(scope="session")
+def with_service_nodeports(k8s_copy: Path) -> Objects:
+    """The example overlay of docs/deploy.md (microk8s plus components/service-nodeports),
+    rendered from the session's copy of deploy/k8s: its objects, as "microk8s+service-nodeports"."""
+    return {"microk8s+service-nodeports": kustomize(write_documented_overlay(k8s_copy))}

@@ -6,7 +6,7 @@ import subprocess
 from .paths import REPO
 
 DOCKERFILE = REPO / "deploy" / "images" / "Dockerfile"
-SERVICES = ("product", "inventory", "order", "gateway")
+SERVICES = ("product", "inventory", "order", "identity", "gateway")
 
 
 def build_args(service: str) -> dict[str, str]:

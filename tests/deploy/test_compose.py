@@ -5,24 +5,24 @@ read the model Compose would run.
 """
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .compose_env import COMPOSE, ENV_EXAMPLE, GENERATED, env_file
 from .images import DOCKERFILE, build_args
 from .loadgen import LOCUSTFILE
 from .paths import REPO, compose_binary
 
-COMPOSE = REPO / "deploy" / "compose" / "compose.yaml"
 MONITORING = REPO / "deploy" / "monitoring"
 PORTS = {
     "gateway": 8000,
     "product": 8080,
     "inventory": 8081,
     "order": 8082,
+    "identity": 8083,
     "prometheus": 9090,
     "grafana": 3000,
     "alertmanager": 9093,
@@ -31,11 +31,14 @@ PORTS = {
 }
 
 
+# The services that verify tokens, and the one that issues them.
+VERIFIERS = ("product", "inventory", "order", "gateway")
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    env_file = tmp_path_factory.mktemp("compose") / ".env"
-    shutil.copy(COMPOSE.parent / ".env.example", env_file)
-    command = [compose_binary(), "-f", str(COMPOSE), "--env-file", str(env_file)]
+    env = env_file(tmp_path_factory.mktemp("compose"))
+    command = [compose_binary(), "-f", str(COMPOSE), "--env-file", str(env)]
     out = subprocess.run(
         [*command, "config", "--format", "json"],
         capture_output=True,
@@ -52,6 +55,7 @@ def services(stack: dict[str, Any]) -> dict[str, Any]:
 def test_the_whole_stack_is_there(stack: dict[str, Any]) -> None:
     assert set(services(stack)) == {
         *PORTS,
+        "identity-migrate",
         "inventory-migrate",
         "order-migrate",
         "mongodb",
@@ -81,6 +85,11 @@ def test_each_ui_and_api_is_published_on_its_port_and_the_databases_are_not(
     ("service", "needs"),
     [
         ("product", {"mongodb": "service_healthy"}),
+        ("identity-migrate", {"mysql": "service_healthy"}),
+        (
+            "identity",
+            {"mysql": "service_healthy", "identity-migrate": "service_completed_successfully"},
+        ),
         ("inventory-migrate", {"mysql": "service_healthy"}),
         (
             "inventory",
@@ -93,6 +102,8 @@ def test_each_ui_and_api_is_published_on_its_port_and_the_databases_are_not(
                 "order-migrate": "service_completed_successfully",
                 "product": "service_healthy",
                 "inventory": "service_healthy",
+                # Its own token, for its calls to inventory.
+                "identity": "service_healthy",
             },
         ),
         (
@@ -101,6 +112,7 @@ def test_each_ui_and_api_is_published_on_its_port_and_the_databases_are_not(
                 "product": "service_healthy",
                 "inventory": "service_healthy",
                 "order": "service_healthy",
+                "identity": "service_healthy",
             },
         ),
         ("mysqld-exporter", {"mysql": "service_healthy"}),
@@ -125,6 +137,7 @@ def test_services_start_only_when_what_they_need_is_healthy(
         ("product", "product"),
         ("inventory-migrate", "inventory"),
         ("order-migrate", "order"),
+        ("identity-migrate", "identity"),
         ("gateway", "gateway"),
     ],
 )
@@ -141,7 +154,7 @@ def test_each_image_is_built_from_the_one_dockerfile_with_the_pipelines_build_ar
 def test_migrations_run_once_before_the_services_which_then_skip_their_own(
     stack: dict[str, Any],
 ) -> None:
-    for service in ("inventory", "order"):
+    for service in ("inventory", "order", "identity"):
         migrate = services(stack)[f"{service}-migrate"]
         assert migrate["command"] == ["migrate"]
         assert migrate["restart"] == "no"
@@ -151,7 +164,7 @@ def test_migrations_run_once_before_the_services_which_then_skip_their_own(
 
 
 def test_the_services_run_read_only_without_capabilities(stack: dict[str, Any]) -> None:
-    for name in ("product", "inventory", "order", "gateway", "inventory-migrate", "order-migrate"):
+    for name in (*VERIFIERS, "identity", "inventory-migrate", "order-migrate", "identity-migrate"):
         service = services(stack)[name]
         assert service["read_only"] is True, name
         assert service["cap_drop"] == ["ALL"], name
@@ -201,17 +214,80 @@ def test_data_lives_in_named_volumes(stack: dict[str, Any]) -> None:
 
 
 def test_the_services_send_traces_to_the_collector(stack: dict[str, Any]) -> None:
-    for name in ("product", "inventory", "order", "gateway"):
+    for name in (*VERIFIERS, "identity"):
         environment = services(stack)[name]["environment"]
         assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
+
+
+def test_every_service_accepts_the_identity_services_tokens_fetching_its_keys_inside(
+    stack: dict[str, Any],
+) -> None:
+    identity = services(stack)["identity"]["environment"]
+    for name in VERIFIERS:
+        environment = services(stack)[name]["environment"]
+        # The issuer in the tokens is the one browsers sign in at; the keys come from inside.
+        assert environment["AUTH_ISSUER"] == identity["IDENTITY_ISSUER"], name
+        assert environment["AUTH_AUDIENCE"] == identity["IDENTITY_AUDIENCE"], name
+        assert environment["AUTH_JWKS_URL"] == "http://identity:8083/jwks", name
+    # The issuer is where identity is published: browsers reach the sign-in page there.
+    assert identity["IDENTITY_ISSUER"] == f"http://127.0.0.1:{PORTS['identity']}"
+    assert identity["AUTH_ISSUER"] == identity["IDENTITY_ISSUER"]
+
+
+def test_the_order_service_gets_its_token_with_the_secret_identity_holds_for_it(
+    stack: dict[str, Any],
+) -> None:
+    order = services(stack)["order"]["environment"]
+    identity = services(stack)["identity"]["environment"]
+    assert order["ORDER_CLIENT_ID"] == "order-service"
+    assert order["ORDER_TOKEN_URL"] == "http://identity:8083/token"
+    assert order["ORDER_CLIENT_SECRET"] == identity["IDENTITY_ORDER_SERVICE_CLIENT_SECRET"]
+    # At least the 32 characters the identity service requires; the smoke client's its own.
+    assert len(order["ORDER_CLIENT_SECRET"]) >= 32
+    assert identity["IDENTITY_SMOKE_CLIENT_SECRET"] != order["ORDER_CLIENT_SECRET"]
+    # No other service is given a client secret.
+    for name, service in services(stack).items():
+        if name not in ("order", "identity"):
+            assert not [key for key in service.get("environment", {}) if "CLIENT_SECRET" in key]
+
+
+def test_the_client_secrets_have_no_value_until_generated_and_compose_refuses_without(
+    tmp_path: Path,
+) -> None:
+    committed = dict(
+        line.split("=", 1) for line in ENV_EXAMPLE.read_text().splitlines() if "=" in line
+    )
+    assert {name: committed[name] for name in GENERATED} == dict.fromkeys(GENERATED, "")
+    result = subprocess.run(
+        [compose_binary(), "-f", str(COMPOSE), "--env-file", str(ENV_EXAMPLE), "config", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "CLIENT_SECRET is missing a value: generate it into .env" in result.stderr
+
+
+def test_the_identity_database_is_created_by_the_shared_init_script(
+    stack: dict[str, Any],
+) -> None:
+    mysql = services(stack)["mysql"]
+    identity = services(stack)["identity"]["environment"]
+    password = mysql["environment"]["IDENTITY_DB_PASSWORD"]
+    assert identity["IDENTITY_DATABASE_URL"] == (
+        f"mysql+asyncmy://identity:{password}@mysql:3306/identity?charset=utf8mb4"
+    )
+    init = REPO / "deploy" / "k8s" / "base" / "mysql" / "init"
+    assert {"source": str(init), "target": "/docker-entrypoint-initdb.d"}.items() <= next(
+        v for v in mysql["volumes"] if v["target"] == "/docker-entrypoint-initdb.d"
+    ).items()
 
 
 def test_the_load_generator_is_an_optional_profile_aimed_at_the_gateway(
     tmp_path: Path,
 ) -> None:
-    env_file = tmp_path / ".env"
-    shutil.copy(COMPOSE.parent / ".env.example", env_file)
-    command = [compose_binary(), "-f", str(COMPOSE), "--env-file", str(env_file)]
+    command = [compose_binary(), "-f", str(COMPOSE), "--env-file", str(env_file(tmp_path))]
 
     with_profile = json.loads(
         subprocess.run(

@@ -66,7 +66,11 @@ def mariadb() -> None:
 def names(mariadb: None) -> Iterator[dict[str, str]]:
     """Fresh database and user names for one test; all dropped afterwards."""
     tag = secrets.token_hex(3)
-    made = {"inventory": f"ss_{tag}_inventory", "orders": f"ss_{tag}_orders"}
+    made = {
+        "inventory": f"ss_{tag}_inventory",
+        "orders": f"ss_{tag}_orders",
+        "identity": f"ss_{tag}_identity",
+    }
     made["exporter"] = f"ss_{tag}_exporter"
     yield made
     for name in made.values():
@@ -78,7 +82,12 @@ def test_init_script_gives_each_service_its_own_database_and_nothing_else(
     names: dict[str, str],
 ) -> None:
     # Quotes and a backslash: the script must escape them, not break or inject.
-    passwords = {"inventory": "inv-'quoted'\\pw", "orders": "ord-pw-2", "exporter": "exp-pw-3"}
+    passwords = {
+        "inventory": "inv-'quoted'\\pw",
+        "orders": "ord-pw-2",
+        "identity": "id-pw-4",
+        "exporter": "exp-pw-3",
+    }
     subprocess.run(
         ["bash", str(INIT_SCRIPT), *TCP],
         env={
@@ -86,9 +95,11 @@ def test_init_script_gives_each_service_its_own_database_and_nothing_else(
             "MARIADB_ROOT_PASSWORD": "",
             "INVENTORY_DB_NAME": names["inventory"],
             "ORDER_DB_NAME": names["orders"],
+            "IDENTITY_DB_NAME": names["identity"],
             "MYSQL_EXPORTER_USER": names["exporter"],
             "INVENTORY_DB_PASSWORD": passwords["inventory"],
             "ORDER_DB_PASSWORD": passwords["orders"],
+            "IDENTITY_DB_PASSWORD": passwords["identity"],
             "MYSQL_EXPORTER_PASSWORD": passwords["exporter"],
         },
         check=True,
@@ -113,6 +124,16 @@ def test_init_script_gives_each_service_its_own_database_and_nothing_else(
         )
     with pytest.raises(RuntimeError, match="denied"):
         sql("SELECT * FROM t", database=inventory, user=orders, password=passwords["orders"])
+    # The identity service's database (users, password hashes, keys) is its own alone.
+    identity = names["identity"]
+    sql("CREATE TABLE k (id INT)", database=identity, user=identity, password=passwords["identity"])
+    assert sql("SHOW DATABASES", user=identity, password=passwords["identity"]).split() == [
+        "information_schema",
+        identity,
+    ]
+    for other, password in ((inventory, passwords["inventory"]), (orders, passwords["orders"])):
+        with pytest.raises(RuntimeError, match="denied"):
+            sql("SELECT * FROM k", database=identity, user=other, password=password)
     # The exporter reads server status and can change nothing.
     status = sql("SHOW GLOBAL STATUS LIKE 'Uptime'", user=exporter, password=passwords["exporter"])
     assert "Uptime" in status
@@ -168,12 +189,14 @@ def backup_script(backup_dir: Path, databases: list[str], **extra: str) -> str:
 def test_a_backup_restored_with_the_documented_command_brings_back_every_row(
     names: dict[str, str], tmp_path: Path
 ) -> None:
-    inventory, orders = names["inventory"], names["orders"]
-    for database in (inventory, orders):
+    inventory, orders, identity = names["inventory"], names["orders"], names["identity"]
+    databases = [inventory, orders, identity]
+    for database in databases:
         sql(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
     # The real schemas, from the services' own migrations, and rows of every kind.
     migrate("inventory", inventory)
     migrate("order", orders)
+    migrate("identity", identity)
     values = ", ".join(f"('sku_{i}', {i * 7})" for i in range(500))
     sql(f"INSERT INTO inventory (sku_code, quantity) VALUES {values}", database=inventory)
     sql(
@@ -182,8 +205,15 @@ def test_a_backup_restored_with_the_documented_command_brings_back_every_row(
         " (2, 'it''s \\\\ \"quoted\"', X'', 'x');",
         database=orders,
     )
-    before = snapshot(inventory, orders)
+    # A signing key, as the identity service stores one (its private half is the secret).
+    sql(
+        "INSERT INTO signing_keys (kid, private_jwk, created_at, retired_at) VALUES"
+        """ ('kid-1', '{"kty": "EC", "d": "x"}', '2026-01-01 00:00:00.123456', NULL)""",
+        database=identity,
+    )
+    before = snapshot(*databases)
     assert len(before[f"{inventory}.inventory"].splitlines()) == 500
+    assert "kid-1" in before[f"{identity}.signing_keys"]
 
     # Dumps older than RETENTION_DAYS go; younger ones stay.
     old = tmp_path / "mysql-20000101T000000Z.sql.gz"
@@ -192,18 +222,18 @@ def test_a_backup_restored_with_the_documented_command_brings_back_every_row(
         path.write_bytes(b"")
         stamp = time.time() - days * 86400
         os.utime(path, (stamp, stamp))
-    backup_script(tmp_path, [inventory, orders])
+    backup_script(tmp_path, databases)
     (dump,) = [p for p in tmp_path.glob("mysql-*.sql.gz") if p not in (old, recent)]
     assert not old.exists()
     assert recent.exists()
     assert not list(tmp_path.glob("*.partial"))
 
-    # The disaster: both databases gone. Then the restore docs/deploy.md gives.
-    for database in (inventory, orders):
+    # The disaster: every database gone. Then the restore docs/deploy.md gives.
+    for database in databases:
         sql(f"DROP DATABASE `{database}`")
-    out = backup_script(tmp_path, [inventory, orders], RESTORE_FILE=str(dump))
+    out = backup_script(tmp_path, databases, RESTORE_FILE=str(dump))
     assert f"restored {dump}" in out
-    assert snapshot(inventory, orders) == before
+    assert snapshot(*databases) == before
 
 
 def test_the_docs_restore_through_the_backup_scripts_restore_mode() -> None:

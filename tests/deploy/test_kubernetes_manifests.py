@@ -12,10 +12,20 @@ import pytest
 from .paths import OVERLAYS
 
 Objects = dict[str, list[dict[str, Any]]]
-APP_SERVICES = {"product": 8080, "inventory": 8081, "order": 8082, "gateway": 8000}
+APP_SERVICES = {
+    "product": 8080,
+    "inventory": 8081,
+    "order": 8082,
+    "identity": 8083,
+    "gateway": 8000,
+}
+GATEWAY_MANAGEMENT_PORT = 9000
+# Where Prometheus scrapes each: the gateway serves its metrics on its management port only.
+METRICS_PORTS = APP_SERVICES | {"gateway": GATEWAY_MANAGEMENT_PORT}
 WORKLOADS = ("Deployment", "StatefulSet")
-# The seed's node ports, kept so bookmarks and scripts keep working; 31080 is new.
-MICROK8S_NODE_PORTS = {"product": 31309, "inventory": 31081, "order": 31004, "gateway": 31080}
+# The gateway's node port on microk8s; the other services' (the seed's, kept so bookmarks and
+# scripts keep working) only with the opt-in component (test_service_nodeports).
+MICROK8S_NODE_PORTS = {"gateway": 31080}
 
 
 def of_kind(objects: list[dict[str, Any]], *kinds: str) -> list[dict[str, Any]]:
@@ -42,6 +52,18 @@ def all_containers(workload: dict[str, Any]) -> list[dict[str, Any]]:
 def named(objects: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
     (found,) = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
     return found
+
+
+def secret_file_of(workload: dict[str, Any], container: dict[str, Any], path: str) -> str:
+    """The Secret whose key `path` is, in a read-only mount of `container`; "" if none."""
+    volumes = {v["name"]: v for v in pod_spec(workload)["volumes"]}
+    for mount in container.get("volumeMounts", []):
+        secret = volumes[mount["name"]].get("secret")
+        folder, _, file = path.rpartition("/")
+        files = [item["path"] for item in secret.get("items", [])] if secret else []
+        if mount.get("readOnly") and folder == mount["mountPath"] and file in files:
+            return str(secret["secretName"])
+    return ""
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -105,15 +127,27 @@ def test_every_container_runs_non_root_on_a_read_only_root_with_nothing_extra(
             assert context["seccompProfile"]["type"] == "RuntimeDefault", where
 
 
+# Read-only Secret volumes beside /tmp: the client secrets, as files.
+SECRET_VOLUMES = {"identity": ["client-secrets"], "order": ["client-secret"]}
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_every_service_has_a_writable_tmp_and_nothing_else(rendered: Objects, overlay: str) -> None:
+def test_every_service_writes_only_to_its_tmp_and_reads_secret_files_read_only(
+    rendered: Objects, overlay: str
+) -> None:
     for name in APP_SERVICES:
         deployment = named(rendered[overlay], "Deployment", name)
         volumes = {v["name"]: v for v in pod_spec(deployment)["volumes"]}
-        assert list(volumes) == ["tmp"]
+        assert list(volumes) == ["tmp", *SECRET_VOLUMES.get(name, [])], name
         assert "emptyDir" in volumes["tmp"]
+        for volume in SECRET_VOLUMES.get(name, []):
+            assert set(volumes[volume]) == {"name", "secret"}, name
         for container in all_containers(deployment):
-            assert container["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}]
+            tmp, *others = container["volumeMounts"]
+            assert tmp == {"name": "tmp", "mountPath": "/tmp"}, name
+            for mount in others:
+                assert mount["name"] in SECRET_VOLUMES[name], (name, mount)
+                assert mount["readOnly"] is True, (name, mount)
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -159,7 +193,7 @@ def test_deployments_roll_out_without_losing_a_ready_pod(rendered: Objects, over
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_every_service_pod_is_annotated_for_prometheus(rendered: Objects, overlay: str) -> None:
-    for name, port in APP_SERVICES.items():
+    for name, port in METRICS_PORTS.items():
         annotations = named(rendered[overlay], "Deployment", name)["spec"]["template"]["metadata"][
             "annotations"
         ]
@@ -201,11 +235,14 @@ def test_every_port_a_probe_names_is_a_container_port_of_that_container(
                         assert action[kind]["port"] in ports, (container["name"], probe)
 
 
-def test_microk8s_exposes_each_service_on_the_seeds_node_port(rendered: Objects) -> None:
+def test_microk8s_exposes_only_the_gateway_on_a_node_port(rendered: Objects) -> None:
     for name, node_port in MICROK8S_NODE_PORTS.items():
         service = named(rendered["microk8s"], "Service", name)
         assert service["spec"]["type"] == "NodePort"
         assert [p["nodePort"] for p in service["spec"]["ports"]] == [node_port]
+    for service in of_kind(rendered["microk8s"], "Service"):
+        if service["metadata"]["name"] not in MICROK8S_NODE_PORTS:
+            assert service["spec"].get("type", "ClusterIP") == "ClusterIP", service["metadata"]
 
 
 def test_aks_keeps_every_service_inside_the_cluster(rendered: Objects) -> None:
@@ -238,6 +275,9 @@ def test_credentials_reach_containers_only_through_secret_key_refs(
                 ref = var.get("valueFrom", {}).get("secretKeyRef")
                 if ref:
                     assert ref["name"] in secrets, ref  # the generated, hash-suffixed name
+                elif var["name"].endswith("_FILE"):
+                    # The path of a file inside a read-only volume of a generated Secret.
+                    assert secret_file_of(workload, container, var["value"]) in secrets, var
                 elif any(w in var["name"].upper() for w in ("PASSWORD", "PWD", "SECRET")):
                     pytest.fail(f"{container['name']}: {var['name']} is not from a Secret")
                 elif "value" in var and "://" in var["value"] and "@" in var["value"]:
@@ -282,6 +322,48 @@ def test_the_ingress_sends_everything_to_the_gateway(
     (path,) = rule["http"]["paths"]
     assert path["path"] == "/"
     assert path["backend"]["service"] == {"name": "gateway", "port": {"name": "http"}}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_gateway_binds_its_management_port_for_prometheus_beside_the_public_one(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    (container,) = pod_spec(named(objects, "Deployment", "gateway"))["containers"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports == {"http": APP_SERVICES["gateway"], "management": GATEWAY_MANAGEMENT_PORT}
+    (config,) = [
+        c
+        for c in of_kind(objects, "ConfigMap")
+        if c["metadata"]["name"].startswith("gateway-config")
+    ]
+    assert config["data"]["GATEWAY_PORT"] == str(ports["http"])
+    assert config["data"]["GATEWAY_MANAGEMENT_PORT"] == str(ports["management"])
+    # Beyond loopback, or Prometheus could not scrape it; the NetworkPolicy admits only it.
+    assert config["data"]["GATEWAY_MANAGEMENT_HOST"] == "0.0.0.0"
+    # The probes stay on the public port, where they always were.
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        assert container[probe]["httpGet"]["port"] == "http"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_gateways_management_port_is_behind_no_ingress_and_no_node_port(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    management = named(objects, "Service", "gateway-management")
+    assert management["spec"].get("type", "ClusterIP") == "ClusterIP"
+    assert [p["targetPort"] for p in management["spec"]["ports"]] == ["management"]
+    public = named(objects, "Service", "gateway")
+    assert [p["targetPort"] for p in public["spec"]["ports"]] == ["http"]
+    for service in of_kind(objects, "Service"):
+        for port in service["spec"]["ports"]:
+            if port["targetPort"] in ("management", GATEWAY_MANAGEMENT_PORT):
+                assert "nodePort" not in port, service["metadata"]["name"]
+    for ingress in of_kind(objects, "Ingress"):
+        for rule in ingress["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                assert path["backend"]["service"] == {"name": "gateway", "port": {"name": "http"}}
 
 
 def test_every_service_account_has_no_api_token(rendered: Objects) -> None:

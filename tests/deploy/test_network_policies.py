@@ -19,8 +19,12 @@ GATEWAY = Source(name="gateway")
 PRODUCT = Source(name="product")
 INVENTORY = Source(name="inventory")
 ORDER = Source(name="order")
+IDENTITY = Source(name="identity")
 MYSQL_BACKUP = Source(name="mysql-backup")
 MONGODB_BACKUP = Source(name="mongodb-backup")
+MYSQL = Source(name="mysql")
+MONGODB = Source(name="mongodb")
+LOADGEN = Source(name="loadgen")
 PROMETHEUS = Source(namespace="monitoring", name="prometheus")
 INGRESS_CONTROLLER = Source(namespace="ingress", name="nginx-ingress-microk8s")
 STRANGER = Source(name="debug-shell")
@@ -36,10 +40,16 @@ ALLOWED = [
     (ORDER, "inventory", "http"),
     (INVENTORY, "mysql", "mysql"),
     (ORDER, "mysql", "mysql"),
+    (IDENTITY, "mysql", "mysql"),
     (MYSQL_BACKUP, "mysql", "mysql"),
     (PRODUCT, "mongodb", "mongodb"),
     (MONGODB_BACKUP, "mongodb", "mongodb"),
-    *[(PROMETHEUS, svc, "http") for svc in ("gateway", "product", "inventory", "order")],
+    # The identity service: the sign-in pages the gateway forwards, the order service's token,
+    # every service's keys (/jwks).
+    *[(caller, "identity", "http") for caller in (GATEWAY, ORDER, PRODUCT, INVENTORY)],
+    *[(PROMETHEUS, svc, "http") for svc in ("product", "inventory", "order", "identity")],
+    # The gateway's metrics are on its management port, and only there.
+    (PROMETHEUS, "gateway", "management"),
     (PROMETHEUS, "mysql", "metrics"),
     (PROMETHEUS, "mongodb", "metrics"),
 ]
@@ -59,11 +69,40 @@ DENIED = [
     (PROMETHEUS, "mysql", "mysql"),
     (PROMETHEUS, "mongodb", "mongodb"),
     (STRANGER, "gateway", "http"),
+    # The gateway's management port: Prometheus only, and not its public port either.
+    (PROMETHEUS, "gateway", "http"),
+    (INGRESS_CONTROLLER, "gateway", "management"),
+    (GATEWAY, "gateway", "management"),
+    (ORDER, "gateway", "management"),
+    (STRANGER, "gateway", "management"),
+    (STRANGER_ELSEWHERE, "gateway", "management"),
+    (OUTSIDE, "gateway", "management"),
     (STRANGER, "order", "http"),
     (STRANGER, "mysql", "mysql"),
     (STRANGER_ELSEWHERE, "product", "http"),
     (OUTSIDE, "mysql", "mysql"),
     (OUTSIDE, "mongodb", "mongodb"),
+    # Nothing but the gateway, the services and Prometheus reaches the identity service: not
+    # the ingress controller (browsers come through the gateway), nor anything else.
+    *[
+        (source, "identity", "http")
+        for source in (
+            INGRESS_CONTROLLER,
+            MYSQL,
+            MONGODB,
+            MYSQL_BACKUP,
+            MONGODB_BACKUP,
+            LOADGEN,
+            IDENTITY,
+            STRANGER,
+            STRANGER_ELSEWHERE,
+            OUTSIDE,
+        )
+    ],
+    (IDENTITY, "mongodb", "mongodb"),
+    (IDENTITY, "product", "http"),
+    (IDENTITY, "inventory", "http"),
+    (IDENTITY, "order", "http"),
 ]
 
 
@@ -97,9 +136,37 @@ def test_every_pod_is_under_the_default_deny(rendered: Objects, overlay: str) ->
     assert deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
 
 
-@pytest.mark.parametrize("target", ["gateway", "product", "inventory", "order"])
-def test_only_microk8s_admits_node_port_clients_to_the_services(
-    rendered: Objects, target: str
+def test_only_microk8s_admits_node_port_clients_and_only_to_the_gateway(
+    rendered: Objects,
 ) -> None:
-    assert allowed(rendered["microk8s"], OUTSIDE, target, "http")
-    assert not allowed(rendered["aks"], OUTSIDE, target, "http")
+    assert allowed(rendered["microk8s"], OUTSIDE, "gateway", "http")
+    assert not allowed(rendered["aks"], OUTSIDE, "gateway", "http")
+    for overlay in OVERLAYS:
+        for target in ("product", "inventory", "order", "identity"):
+            assert not allowed(rendered[overlay], OUTSIDE, target, "http"), (overlay, target)
+
+
+IDENTITY_CALLERS = {"gateway", "order", "product", "inventory"}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_the_gateway_the_services_and_prometheus_reach_the_identity_service(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    workloads = {
+        o["metadata"]["name"]
+        for o in objects
+        if o["kind"] in ("Deployment", "StatefulSet", "CronJob", "Job")
+    }
+    assert workloads >= IDENTITY_CALLERS | {"identity", "mysql", "mongodb", "mysql-backup"}
+    for name in workloads:
+        assert allowed(objects, Source(name=name), "identity", "http") is (
+            name in IDENTITY_CALLERS
+        ), name
+    # Prometheus from any namespace, the same pods from any other namespace never.
+    assert allowed(
+        objects, Source(namespace="observability", name="prometheus"), "identity", "http"
+    )
+    for name in IDENTITY_CALLERS:
+        assert not allowed(objects, Source(namespace="default", name=name), "identity", "http")

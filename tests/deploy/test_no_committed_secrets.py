@@ -16,6 +16,18 @@ SECRET_KEY = re.compile(r"pass(word|wd)?|pwd|secret|token|api[_-]?key", re.IGNOR
 URL_CREDENTIALS = re.compile(r"://[^/:@\s]+:(\$\{[^}]*\}|[^@\s]+)@")
 # A value that only refers to one supplied at run time.
 REFERENCE = re.compile(r"^(\$\([A-Z_]+\)|\$\{[A-Z_]+(:?[?-][^}]*)?\})$")
+# Keys whose value names a Secret object, never holds one.
+SECRET_OBJECT_NAMES = {"secretName"}
+
+
+def names_a_place(key: str, value: str) -> bool:
+    """A setting named like a credential whose value only says where one is: the file a
+    *_FILE variable reads (mounted from a Secret), or an endpoint URL without userinfo."""
+    if key.endswith("_FILE"):
+        return value.startswith("/")
+    if key.endswith("_URL"):
+        return value.startswith(("http://", "https://")) and not URL_CREDENTIALS.search(value)
+    return False
 
 
 def committed(*pathspecs: str) -> list[Path]:
@@ -27,7 +39,8 @@ def committed(*pathspecs: str) -> list[Path]:
         text=True,
         check=True,
     ).stdout.split()
-    return [REPO / name for name in names]
+    # A tracked file deleted in the working tree is not committed any more.
+    return [REPO / name for name in names if (REPO / name).exists()]
 
 
 def committed_yaml() -> list[Path]:
@@ -65,11 +78,13 @@ def problems(document: Any) -> list[str]:
     for where, key, value in scalars(document):
         text = "" if value is None else str(value)
         literal = text and not isinstance(value, bool) and not REFERENCE.match(text)
-        if SECRET_KEY.search(key) and literal:
+        secret_like = SECRET_KEY.search(key) and key not in SECRET_OBJECT_NAMES
+        if secret_like and literal and not names_a_place(key, text):
             found.append(f"{where}.{key} = {text!r}")
         # An env entry named like a password carries no literal value.
         env_entry = key == "name" and where.endswith("]") and SECRET_KEY.search(text)
-        if env_entry and "value" in _lookup(document, where):
+        entry = _lookup(document, where) if env_entry else {}
+        if "value" in entry and not names_a_place(text, str(entry["value"])):
             found.append(f"{where} {text} has a literal value")
         for password in URL_CREDENTIALS.findall(text):
             if not REFERENCE.match(password):
@@ -94,8 +109,25 @@ spec:
   environment:
     MONGO_PASSWORD: hunter2
     SAFE_URL: "mongodb://app:${PASSWORD:?set in .env}@db/x"
+    CLIENT_SECRET_FILE: relative/so/not/a/mounted/file
+    TOKEN_URL: "https://client:hunter2@idp.example.com/token"
 """
-    assert len(problems(yaml.safe_load(leaky))) == 5
+    assert len(problems(yaml.safe_load(leaky))) == 8
+
+
+def test_the_scan_lets_pass_what_only_says_where_a_secret_is() -> None:
+    references = """
+spec:
+  env:
+    - {name: ORDER_CLIENT_SECRET_FILE, value: /var/run/secrets/shopstack/client/client-secret}
+    - {name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: mysql-credentials, key: PW}}}
+  volumes:
+    - {name: client-secret, secret: {secretName: identity-credentials}}
+  environment:
+    ORDER_TOKEN_URL: http://identity:8083/token
+    ORDER_CLIENT_SECRET: ${ORDER_SERVICE_CLIENT_SECRET:?generate it into .env}
+"""
+    assert problems(yaml.safe_load(references)) == []
 
 
 def _lookup(document: dict[str, Any], where: str) -> dict[str, Any]:
@@ -105,35 +137,39 @@ def _lookup(document: dict[str, Any], where: str) -> dict[str, Any]:
     return node  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize(
-    "example",
-    [
-        "deploy/compose/.env.example",
-        "deploy/k8s/overlays/microk8s/secrets/mysql.env.example",
-        "deploy/k8s/overlays/microk8s/secrets/mongodb.env.example",
-        "deploy/k8s/overlays/aks/secrets/mysql.env.example",
-        "deploy/k8s/overlays/aks/secrets/mongodb.env.example",
+EXAMPLES = [
+    "deploy/compose/.env.example",
+    *[
+        f"deploy/k8s/overlays/{overlay}/secrets/{name}.env.example"
+        for overlay in ("microk8s", "aks")
+        for name in ("mysql", "mongodb", "identity")
     ],
-)
-def test_example_credentials_are_visibly_placeholders(example: str) -> None:
+]
+
+
+def test_every_committed_secret_example_is_checked() -> None:
+    examples = {f.relative_to(REPO).as_posix() for f in committed("deploy")}
+    assert {name for name in examples if name.endswith(".env.example")} >= set(EXAMPLES)
+    assert {
+        name for name in examples if "/secrets/" in name and name.startswith("deploy/k8s")
+    } == set(EXAMPLES) - {"deploy/compose/.env.example"}
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_example_credentials_are_visibly_placeholders_or_empty(example: str) -> None:
     for line in (REPO / example).read_text().splitlines():
         if line.startswith("#") or "=" not in line:
             continue
         key, value = line.split("=", 1)
         if SECRET_KEY.search(key):
-            assert value == "change-me" or value.startswith("local_dev_only_"), line
+            # Empty: the user generates it (compose refuses to start until then).
+            assert value in ("change-me", "") or value.startswith("local_dev_only_"), line
+        if key.endswith("CLIENT_SECRET"):
+            # A client secret is never a shared development default.
+            assert value in ("change-me", ""), line
 
 
-@pytest.mark.parametrize(
-    "real_file",
-    [
-        "deploy/compose/.env",
-        "deploy/k8s/overlays/microk8s/secrets/mysql.env",
-        "deploy/k8s/overlays/microk8s/secrets/mongodb.env",
-        "deploy/k8s/overlays/aks/secrets/mysql.env",
-        "deploy/k8s/overlays/aks/secrets/mongodb.env",
-    ],
-)
+@pytest.mark.parametrize("real_file", [example.removesuffix(".example") for example in EXAMPLES])
 def test_the_real_credential_files_are_ignored_by_git(real_file: str) -> None:
     ignored = subprocess.run(["git", "check-ignore", "-q", real_file], cwd=REPO, check=False)
     assert ignored.returncode == 0, f"{real_file} would be committed"

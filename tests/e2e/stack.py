@@ -1,11 +1,16 @@
 """The platform for the end-to-end tests: as `make up` runs it (one process group, stopped
-with Ctrl-C), or each service its own process (testkit.processes) to stop one alone."""
+with Ctrl-C), or each service its own process (testkit.processes) to stop one alone.
+
+Both run the identity service: writes carry the smoke client's token (it has the admin
+role), orders are placed as guests and read or cancelled with their guest secret.
+"""
 
 import json
 import signal
 import subprocess
+import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,17 +18,67 @@ from typing import Any
 
 from testkit.network import free_port
 from testkit.processes import (
+    IDENTITY,
     MODULES,
     Launched,
+    ServiceProcesses,
+    client_credentials_token,
     inherited_environment,
     service_environment,
     spawn,
     stop,
     wait_until_ready,
 )
-from testkit.processes import ServiceProcesses as Processes
+
+Processes = ServiceProcesses
 
 REPO = Path(__file__).resolve().parents[2]
+SERVICES = tuple(MODULES)
+SMOKE_CLIENT = "smoke"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A status and its decoded JSON body (None when there is none)."""
+
+    status: int
+    body: Any
+    headers: Mapping[str, str]
+
+
+def call(
+    url: str,
+    method: str = "GET",
+    body: object | None = None,
+    *,
+    token: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Answer:
+    """One request; 4xx and 5xx answers are returned, not raised."""
+    sent = {"accept": "application/json", **(headers or {})}
+    if body is not None:
+        sent["content-type"] = "application/json"
+    if token is not None:
+        sent["authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers=sent,
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status, raw, answered = response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        status, raw, answered = error.code, error.read(), error.headers
+    headers_by_name = {name.lower(): value for name, value in answered.items()}
+    return Answer(status, json.loads(raw) if raw else None, headers_by_name)
+
+
+def expect_status(answer: Answer, status: int) -> Any:
+    """The body of `answer`, which must have `status`."""
+    assert answer.status == status, f"expected {status}, got {answer.status}: {answer.body}"
+    return answer.body
 
 
 @dataclass
@@ -32,34 +87,42 @@ class Stack:
 
     process: subprocess.Popen[bytes]
     urls: dict[str, str]
+    metrics_urls: dict[str, str]
+    """Where each service's /actuator/prometheus is served (the gateway's management port)."""
     log: Path
+    secrets_dir: Path
 
     def get_json(self, service: str, path: str) -> Any:
-        with urllib.request.urlopen(self.urls[service] + path, timeout=5) as response:
-            return json.load(response)
+        return expect_status(call(self.urls[service] + path), 200)
 
-    def put_json(self, service: str, path: str, body: object) -> Any:
-        return self.send_json("PUT", service, path, body)
-
-    def post_json(self, service: str, path: str, body: object) -> Any:
-        return self.send_json("POST", service, path, body)
-
-    def send_json(self, method: str, service: str, path: str, body: object) -> Any:
-        request = urllib.request.Request(
-            self.urls[service] + path,
-            data=json.dumps(body).encode(),
-            method=method,
-            headers={"content-type": "application/json"},
+    def admin_token(self) -> str:
+        """A client-credentials token of the smoke client, which has the admin role."""
+        return client_credentials_token(
+            self.urls[IDENTITY] + "/token", SMOKE_CLIENT, self.client_secret(SMOKE_CLIENT)
         )
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return json.load(response)
+
+    def client_secret(self, client_id: str) -> str:
+        return (self.secrets_dir / client_id).read_text().strip()
+
+    def set_stock(self, sku: str, quantity: int) -> Any:
+        answer = call(
+            f"{self.urls['inventory']}/api/inventory/{sku}",
+            "PUT",
+            {"quantity": quantity},
+            token=self.admin_token(),
+        )
+        return expect_status(answer, 200)
+
+    def place_guest_order(self, lines: list[dict[str, Any]]) -> Any:
+        """A guest's order (no token): its answer carries the guestSecret, this once."""
+        answer = call(
+            self.urls["order"] + "/api/order/create", "POST", {"orderLineItemsDtoList": lines}
+        )
+        return expect_status(answer, 201)
 
     def interrupt(self, timeout: float = 20) -> int:
         """Ctrl-C, as a terminal sends it: SIGINT to the whole process group."""
         return stop(self.process, signal.SIGINT, timeout, whole_group=True)
-
-
-SERVICES = tuple(MODULES)
 
 
 def _sqlite_databases(data_dir: Path) -> dict[str, str]:
@@ -69,14 +132,26 @@ def _sqlite_databases(data_dir: Path) -> dict[str, str]:
     }
 
 
+def secret_files_environment(data_dir: Path) -> dict[str, str]:
+    """The identity service's generated secrets under `data_dir`, where the Procfile keeps
+    them under .data (the order service's file follows the identity service's there)."""
+    return {
+        "IDENTITY_ADMIN_PASSWORD_FILE": str(data_dir / "admin-password"),
+        "IDENTITY_ORDER_SERVICE_CLIENT_SECRET_FILE": str(data_dir / "secrets" / "order-service"),
+        "IDENTITY_SMOKE_CLIENT_SECRET_FILE": str(data_dir / "secrets" / SMOKE_CLIENT),
+    }
+
+
 @contextmanager
 def make_up(data_dir: Path, log: Path, timeout: float = 60, **extra_env: str) -> Iterator[Stack]:
     """Run `make up` from the repository root with its data under `data_dir`."""
     ports = {name: free_port() for name in SERVICES}
+    gateway_management_port = free_port()
     databases = _sqlite_databases(data_dir)
-    env = inherited_environment()
+    env = inherited_environment() | secret_files_environment(data_dir)
     for name, port in ports.items():
-        env |= service_environment(name, port, databases.get(name))
+        management = gateway_management_port if name == "gateway" else None
+        env |= service_environment(name, port, databases.get(name), management)
     # Its own process group: Ctrl-C reaches make, honcho and every service, as in a terminal.
     process = spawn(
         ["make", "--no-print-directory", "up"],
@@ -85,7 +160,14 @@ def make_up(data_dir: Path, log: Path, timeout: float = 60, **extra_env: str) ->
         cwd=REPO,
         own_process_group=True,
     )
-    stack = Stack(process, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, log)
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    stack = Stack(
+        process,
+        urls,
+        urls | {"gateway": f"http://127.0.0.1:{gateway_management_port}"},
+        log,
+        data_dir / "secrets",
+    )
     try:
         wait_until_ready(
             [Launched(name, url, process, log) for name, url in stack.urls.items()], timeout
@@ -101,7 +183,11 @@ def service_processes(data_dir: Path, log: Path, timeout: float = 60) -> Iterato
     """Run each service with ``python -m``, wired as the Procfile wires them, all logging to
     `log`."""
     with Processes(
-        SERVICES, log_of=lambda _service: log, databases=_sqlite_databases(data_dir), demo_data=True
+        SERVICES,
+        log_of=lambda _service: log,
+        databases=_sqlite_databases(data_dir),
+        demo_data=True,
+        secrets_dir=data_dir / "secrets",
     ) as services:
         services.start()
         services.wait_ready(timeout=timeout)

@@ -14,6 +14,7 @@ import pytest
     [
         ("inventory", {"inventory", "reservations", "reservation_lines"}),
         ("order", {"orders", "order_lines"}),
+        ("identity", {"users", "user_roles", "refresh_tokens", "signing_keys"}),
     ],
 )
 def test_migrate_brings_an_empty_database_to_the_current_schema(

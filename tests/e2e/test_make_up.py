@@ -1,13 +1,17 @@
-"""`make up` on a fresh checkout: the platform runs, with demo data, and stops on Ctrl-C."""
+"""`make up` on a fresh checkout: the platform runs secured, with demo data and generated
+credentials, and stops on Ctrl-C."""
 
 import json
 import socket
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .stack import Stack, make_up
+from .stack import REPO, Stack, make_up
+
+CLIENTS = ("order-service", "smoke")
 
 
 @pytest.fixture(scope="module")
@@ -59,26 +63,34 @@ def _listening(url: str) -> bool:
         return sock.connect_ex((host, int(port))) == 0
 
 
-def test_ctrl_c_stops_every_service_and_a_restart_keeps_the_data(tmp_path: Path) -> None:
+def test_ctrl_c_stops_every_service_and_a_restart_keeps_the_data_and_the_secrets(
+    tmp_path: Path,
+) -> None:
     log = tmp_path / "make-up.log"
     with make_up(tmp_path / "data", log) as first:
-        first.put_json("inventory", "/api/inventory/iphone_13", {"quantity": 7})
+        first.set_stock("iphone_13", 7)
+        secrets_before = {name: first.client_secret(name) for name in CLIENTS}
+        password_before = (tmp_path / "data" / "admin-password").read_text()
         first.interrupt()
         assert not any(_listening(url) for url in first.urls.values())
 
     with make_up(tmp_path / "data", log) as second:
         levels = second.get_json("inventory", "/api/inventory?skuCode=iphone_13")
         products = second.get_json("product", "/api/product/allProducts")
+        token = second.admin_token()
 
     assert levels[0]["quantity"] == 7, "demo data must not overwrite existing stock"
     assert len({p["skuCode"] for p in products}) == len(products)
+    assert {name: second.client_secret(name) for name in CLIENTS} == secrets_before
+    assert (tmp_path / "data" / "admin-password").read_text() == password_before
+    assert token
 
 
 def test_an_order_for_a_demo_product_is_confirmed_and_takes_its_stock(stack: Stack) -> None:
     before = stack.get_json("inventory", "/api/inventory?skuCode=pixel_8")[0]["quantity"]
     line = {"skuCode": "pixel_8", "price": 699.00, "quantity": 2}
 
-    order = stack.post_json("order", "/api/order/create", {"orderLineItemsDtoList": [line]})
+    order = stack.place_guest_order([line])
 
     assert order["status"] == "CONFIRMED"
     assert order["total"] == 1398.0
@@ -86,15 +98,75 @@ def test_an_order_for_a_demo_product_is_confirmed_and_takes_its_stock(stack: Sta
     assert after == before - 2
 
 
+def test_the_identity_service_generates_every_credential_owner_only(stack: Stack) -> None:
+    files = [stack.secrets_dir / name for name in CLIENTS] + [
+        stack.secrets_dir.parent / "admin-password"
+    ]
+
+    contents = [path.read_text().strip() for path in files]
+
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)
+    assert all(len(secret) >= 16 for secret in contents)
+    assert len(set(contents)) == len(contents)
+
+
+def test_no_generated_credential_appears_in_the_log(stack: Stack) -> None:
+    stack.set_stock("usb_c_cable", 50)  # the order service and the smoke client got tokens
+    stack.place_guest_order([{"skuCode": "usb_c_cable", "price": 19.99, "quantity": 1}])
+    log = stack.log.read_text()
+    credentials = [stack.client_secret(name) for name in CLIENTS] + [
+        (stack.secrets_dir.parent / "admin-password").read_text().strip()
+    ]
+
+    assert '"service":"identity"' in log, "the identity service's lines are in the log"
+    assert not [secret for secret in credentials if secret in log]
+
+
+def test_the_banner_tells_where_the_admin_password_is(stack: Stack) -> None:
+    banner = [line for line in stack.log.read_text().splitlines() if line.startswith("shopstack:")]
+
+    assert any(str(stack.secrets_dir.parent / "admin-password") in line for line in banner)
+
+
 def test_each_procfile_line_pins_its_own_port_over_the_one_honcho_sets() -> None:
     # honcho exports PORT (5000, 5100, …) to every process, and the services read an
     # unprefixed PORT when their own is unset: each line must set its prefixed port itself.
-    procfile = Path(__file__).resolve().parents[2] / "Procfile"
-    defaults = {"product": 8080, "inventory": 8081, "order": 8082, "gateway": 8000}
+    defaults = {
+        "identity": 8083,
+        "product": 8080,
+        "inventory": 8081,
+        "order": 8082,
+        "gateway": 8000,
+    }
 
-    lines = dict(line.split(": ", 1) for line in procfile.read_text().splitlines() if line)
+    lines = procfile_lines()
 
     assert lines.keys() == defaults.keys()
     for name, command in lines.items():
         prefix = name.upper()
         assert command.startswith(f"{prefix}_PORT=${{{prefix}_PORT:-{defaults[name]}}} "), name
+
+
+def test_the_procfile_keeps_the_generated_credentials_under_dot_data() -> None:
+    lines = procfile_lines()
+
+    for variable, default in [
+        ("IDENTITY_ADMIN_PASSWORD_FILE", ".data/admin-password"),
+        ("IDENTITY_ORDER_SERVICE_CLIENT_SECRET_FILE", ".data/secrets/order-service"),
+        ("IDENTITY_SMOKE_CLIENT_SECRET_FILE", ".data/secrets/smoke"),
+    ]:
+        assert f"{variable}=${{{variable}:-{default}}}" in lines["identity"]
+    # The order service reads the very file the identity service writes its secret to.
+    assert (
+        "ORDER_CLIENT_SECRET_FILE=${ORDER_CLIENT_SECRET_FILE:-"
+        "${IDENTITY_ORDER_SERVICE_CLIENT_SECRET_FILE:-.data/secrets/order-service}}"
+    ) in lines["order"]
+
+
+def procfile_lines() -> dict[str, str]:
+    procfile = REPO / "Procfile"
+    return dict(
+        line.split(": ", 1)
+        for line in procfile.read_text().splitlines()
+        if line and not line.startswith("#")
+    )

@@ -51,7 +51,7 @@ def test_an_order_makes_one_trace_across_the_three_services(
     traced_stack: Stack, receiver: OtlpReceiver
 ) -> None:
     line = {"skuCode": "usb_c_cable", "price": 19.99, "quantity": 1}
-    order = traced_stack.post_json("order", "/api/order/create", {"orderLineItemsDtoList": [line]})
+    order = traced_stack.place_guest_order([line])
     order_number = order["orderNumber"]
     order_server = _await_order_server_span(receiver)
 
@@ -115,7 +115,7 @@ def test_latency_buckets_carry_the_trace_id_as_an_exemplar_for_openmetrics(
     traced_stack: Stack, receiver: OtlpReceiver
 ) -> None:
     line = {"skuCode": "usb_c_cable", "price": 19.99, "quantity": 1}
-    traced_stack.post_json("order", "/api/order/create", {"orderLineItemsDtoList": [line]})
+    traced_stack.place_guest_order([line])
     request = urllib.request.Request(
         traced_stack.urls["order"] + "/actuator/prometheus",
         headers={"Accept": "application/openmetrics-text; version=1.0.0"},
@@ -125,7 +125,7 @@ def test_latency_buckets_carry_the_trace_id_as_an_exemplar_for_openmetrics(
 
     exemplars = [
         sample.exemplar.labels["trace_id"]
-        for family in text_string_to_metric_families(exposition)
+        for family in text_string_to_metric_families(exposition)  # type: ignore[no-untyped-call]
         for sample in family.samples
         if sample.name == "http_server_requests_seconds_bucket"
         and sample.labels["uri"] == "/api/order/create"

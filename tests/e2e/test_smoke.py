@@ -1,5 +1,8 @@
-"""`shopstack smoke`, the pipeline's health validation, against the running platform."""
+"""`shopstack smoke`, the pipeline's health validation, against the running platform: it
+authenticates as the smoke client (client credentials, the secret the identity service
+generated), and fails without it, with a wrong one, or with a service stopped."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -12,16 +15,32 @@ import pytest
 
 from testkit.availability import require
 from testkit.network import free_port
+from testkit.processes import inherited_environment
 
 from .stack import Processes, Stack, make_up, service_processes
 
 SHOPSTACK = str(Path(sys.executable).parent / "shopstack")
 
 
-def smoke(*arguments: str) -> subprocess.CompletedProcess[str]:
+def smoke(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [SHOPSTACK, "smoke", *arguments], capture_output=True, text=True, timeout=120, check=False
+        [SHOPSTACK, "smoke", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=environment_without_smoke_settings() | (env or {}),
     )
+
+
+def environment_without_smoke_settings() -> dict[str, str]:
+    """This environment without SHOPSTACK_*: each test gives the command its own."""
+    inherited = inherited_environment()
+    return {name: value for name, value in inherited.items() if not name.startswith("SHOPSTACK_")}
+
+
+def as_smoke_client(identity_url: str, secret_file: Path) -> tuple[str, ...]:
+    return ("--issuer-url", identity_url, "--client-secret-file", str(secret_file))
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +57,7 @@ def prometheus(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     require(binary is not None, "prometheus is not installed (Debian package prometheus)")
     assert binary is not None
     workdir = tmp_path_factory.mktemp("prometheus")
-    targets = ", ".join(f"'{url.removeprefix('http://')}'" for url in stack.urls.values())
+    targets = ", ".join(f"'{url.removeprefix('http://')}'" for url in stack.metrics_urls.values())
     config = workdir / "prometheus.yml"
     config.write_text(
         "global: {scrape_interval: 1s}\n"
@@ -82,16 +101,28 @@ def _get(url: str) -> bytes:
 def test_smoke_passes_on_a_healthy_platform_and_leaves_no_stock_behind(
     stack: Stack, prometheus: str
 ) -> None:
-    result = smoke("--base-url", stack.urls["gateway"], "--prometheus-url", prometheus)
+    result = smoke(
+        "--base-url",
+        stack.urls["gateway"],
+        "--prometheus-url",
+        prometheus,
+        *as_smoke_client(stack.urls["identity"], stack.secrets_dir / "smoke"),
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 passed, 0 failed" in result.stdout
+    assert "8 passed, 0 failed" in result.stdout
+    assert f"ok    the issuer {stack.urls['identity']} gave client smoke a token" in result.stdout
+    assert "ok    without a token, setting stock, creating products and listing orders" in (
+        result.stdout
+    )
     levels = stack.get_json("inventory", "/api/inventory?skuCode=shopstack_smoke_probe")
     assert levels[0]["quantity"] == 0
+    assert stack.client_secret("smoke") not in result.stdout + result.stderr
 
 
 def test_the_pipelines_verify_stage_passes_on_the_same_platform(stack: Stack) -> None:
     verify = Path(__file__).resolve().parents[2] / "ci" / "verify.sh"
+    secret = stack.client_secret("smoke")
 
     result = subprocess.run(
         [str(verify), "--base-url", stack.urls["gateway"]],
@@ -99,10 +130,42 @@ def test_the_pipelines_verify_stage_passes_on_the_same_platform(stack: Stack) ->
         text=True,
         timeout=120,
         check=False,
+        env=environment_without_smoke_settings()
+        | {"SHOPSTACK_ISSUER_URL": stack.urls["identity"], "SHOPSTACK_CLIENT_SECRET": secret},
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 passed, 0 failed" in result.stdout
+    assert "7 passed, 0 failed" in result.stdout
+    assert "--client-id smoke" in result.stdout
+    assert secret not in result.stdout + result.stderr
+
+
+def test_smoke_without_a_client_secret_fails_the_identity_check_and_writes_nothing(
+    stack: Stack,
+) -> None:
+    result = smoke("--base-url", stack.urls["gateway"], "--issuer-url", stack.urls["identity"])
+
+    assert result.returncode == 1
+    assert "FAIL  identity: no client secret: set SHOPSTACK_CLIENT_SECRET" in result.stdout
+    assert "FAIL  order round trip: no access token" in result.stdout
+    assert "ok    without a token, setting stock" in result.stdout
+
+
+def test_smoke_with_a_wrong_secret_fails_naming_the_refusal_not_the_secret(stack: Stack) -> None:
+    wrong = "not-the-smoke-secret-" + "x" * 24
+
+    result = smoke(
+        "--base-url",
+        stack.urls["gateway"],
+        "--issuer-url",
+        stack.urls["identity"],
+        env={"SHOPSTACK_CLIENT_SECRET": wrong},
+    )
+
+    assert result.returncode == 1
+    assert "FAIL  identity: the token endpoint (client smoke)" in result.stdout
+    assert "answered 401 (invalid_client)" in result.stdout
+    assert wrong not in result.stdout + result.stderr
 
 
 @pytest.fixture
@@ -114,11 +177,20 @@ def separate_services(tmp_path: Path) -> Iterator[Processes]:
 def test_smoke_fails_naming_the_service_that_is_down(separate_services: Processes) -> None:
     separate_services.stop("inventory")
 
-    result = smoke("--base-url", separate_services.urls["gateway"], "--timeout", "5")
+    result = smoke(
+        "--base-url",
+        separate_services.urls["gateway"],
+        "--timeout",
+        "5",
+        *as_smoke_client(
+            separate_services.urls["identity"], separate_services.secret_file("smoke")
+        ),
+    )
 
     assert result.returncode == 1
     assert "FAIL  inventory:" in result.stdout
     assert "ok    product is ready" in result.stdout
+    assert "ok    the issuer" in result.stdout
 
 
 def test_smoke_fails_when_nothing_answers() -> None:
@@ -131,6 +203,10 @@ def test_smoke_fails_when_nothing_answers() -> None:
 def test_the_load_generator_runs_every_scenario_without_a_failure(stack: Stack) -> None:
     repo = Path(__file__).resolve().parents[2]
     locust = str(Path(sys.executable).parent / "locust")
+    admin = {
+        "LOADGEN_TOKEN_URL": stack.urls["identity"] + "/token",
+        "LOADGEN_CLIENT_SECRET_FILE": str(stack.secrets_dir / "smoke"),
+    }
 
     result = subprocess.run(
         [
@@ -150,14 +226,17 @@ def test_the_load_generator_runs_every_scenario_without_a_failure(stack: Stack) 
             "Shopper",
             "FlashSaleBuyer",
             "UniformBuyer",
+            "StockKeeper",
         ],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env=inherited_environment() | admin,
     )
 
     report = result.stdout + result.stderr
     assert result.returncode == 0, report
-    assert "place order" in report
+    for request in ("place order", "catalog", "token", "restock"):
+        assert re.search(rf"^\s*\S+\s+{request}\s+\d+\s+0\(0\.00%\)", report, re.M), request
     assert "Aggregated" in report

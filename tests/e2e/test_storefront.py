@@ -1,5 +1,9 @@
-"""The storefront in a real browser: a buyer's whole journey, and what they see when a
-service is down."""
+"""The storefront in a real browser: a buyer's whole journey, what an anonymous visitor
+may not do, and what they see when a service is down.
+
+The page cannot sign in yet: a buyer orders as a guest (the page keeps each order's secret),
+and an admin's writes are shown with the admin's token set by the browser, as sign-in will.
+"""
 
 import re
 import secrets
@@ -10,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .browser import ARTIFACTS, chromium
-from .stack import Processes, Stack, make_up, service_processes
+from .stack import Processes, Stack, call, expect_status, make_up, service_processes
 
 POLL_MS = 1000
 
@@ -28,18 +32,33 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
-def open_shop(browser: Browser, base_url: str, width: int = 1280) -> Page:
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def open_shop(browser: Browser, base_url: str, width: int = 1280, token: str | None = None) -> Page:
+    """The shop in a fresh browser profile; with `token`, every request carries it."""
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, extra_http_headers=headers
+    )
+    page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{base_url}/?poll={POLL_MS}")
     return page
+
+
+def create_product_through_the_api(stack: Stack, sku: str, stock: int) -> None:
+    """As an admin, through the gateway: the product and its stock."""
+    token = stack.admin_token()
+    gateway = stack.urls["gateway"]
+    product = {"name": "Desk lamp", "description": "Warm light", "price": 24.50, "skuCode": sku}
+    expect_status(call(f"{gateway}/api/product/create", "POST", product, token=token), 201)
+    stock_body = {"quantity": stock}
+    expect_status(call(f"{gateway}/api/inventory/{sku}", "PUT", stock_body, token=token), 200)
 
 
 def product_card(page: Page, sku: str):  # type: ignore[no-untyped-def]
     return page.locator(f'li.product[data-sku="{sku}"]')
 
 
-def create_product(page: Page, sku: str, stock: int) -> None:
+def fill_in_a_product(page: Page, sku: str, stock: int) -> None:
     page.get_by_role("tab", name="Admin").click()
     form = page.locator("#create-product")
     form.get_by_label("Name", exact=True).fill("Desk lamp")
@@ -48,7 +67,6 @@ def create_product(page: Page, sku: str, stock: int) -> None:
     form.get_by_label("SKU", exact=True).fill(sku)
     form.get_by_label("Stock").fill(str(stock))
     form.get_by_role("button", name="Create product").click()
-    expect(page.locator("#create-message")).to_contain_text(f"created with {stock} in stock")
 
 
 def screenshot(page: Page, name: str) -> Path:
@@ -59,11 +77,10 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 def test_a_buyer_orders_what_is_in_stock_and_cancels_it(stack: Stack, browser: Browser) -> None:
-    page = open_shop(browser, stack.urls["gateway"])
     sku = f"lamp_{secrets.token_hex(3)}"
-    create_product(page, sku, stock=2)
+    create_product_through_the_api(stack, sku, stock=2)
+    page = open_shop(browser, stack.urls["gateway"])
 
-    page.get_by_role("tab", name="Shop").click()
     page.get_by_label("Search by name or SKU").fill(sku)
     card = product_card(page, sku)
     expect(card.locator(".stock")).to_have_text("Only 2 left")
@@ -97,10 +114,60 @@ def test_a_buyer_orders_what_is_in_stock_and_cancels_it(stack: Stack, browser: B
     expect(card).to_have_attribute("data-quantity", "2")
 
 
+def test_the_orders_tab_lists_only_the_orders_placed_in_this_browser(
+    stack: Stack, browser: Browser
+) -> None:
+    elsewhere = stack.place_guest_order([{"skuCode": "usb_c_cable", "price": 19.99, "quantity": 1}])
+    page = open_shop(browser, stack.urls["gateway"])
+    product_card(page, "usb_c_cable").get_by_role("button", name="Add to cart").click()
+    page.get_by_role("button", name="Place order").click()
+    checkout = page.locator("#checkout-message")
+    expect(checkout).to_contain_text("Order confirmed")
+    mine = checkout.locator(".order-number").inner_text()
+
+    page.get_by_role("tab", name="Orders").click()
+
+    expect(page.locator(f'tr[data-order="{mine}"] .badge')).to_have_text("CONFIRMED")
+    expect(page.locator("#orders tr")).to_have_count(1)
+    expect(page.locator(f'tr[data-order="{elsewhere["orderNumber"]}"]')).to_have_count(0)
+    expect(page.locator("#orders-message")).to_be_empty()
+
+
+def test_an_anonymous_visitor_adding_a_product_sees_the_apis_401_message(
+    stack: Stack, browser: Browser
+) -> None:
+    gateway = stack.urls["gateway"]
+    sku = f"lamp_{secrets.token_hex(3)}"
+    refused = call(
+        f"{gateway}/api/product/create", "POST", {"name": "x", "price": 1, "skuCode": sku}
+    )
+    page = open_shop(browser, gateway)
+
+    fill_in_a_product(page, sku, stock=2)
+
+    assert refused.status == 401
+    message = page.locator("#create-message")
+    expect(message).to_have_text(refused.body["detail"])
+    expect(message).to_have_class(re.compile(r"\berror\b"))
+    assert stack.get_json("product", f"/api/product?skuCode={sku}") == []
+
+
+def test_an_admins_browser_creates_a_product_with_its_stock(stack: Stack, browser: Browser) -> None:
+    page = open_shop(browser, stack.urls["gateway"], token=stack.admin_token())
+    sku = f"lamp_{secrets.token_hex(3)}"
+
+    fill_in_a_product(page, sku, stock=3)
+
+    expect(page.locator("#create-message")).to_contain_text("created with 3 in stock")
+    page.get_by_role("tab", name="Shop").click()
+    page.get_by_label("Search by name or SKU").fill(sku)
+    expect(product_card(page, sku).locator(".stock")).to_have_text("Only 3 left")
+
+
 def test_invalid_product_input_shows_the_apis_messages_beside_the_fields(
     stack: Stack, browser: Browser
 ) -> None:
-    page = open_shop(browser, stack.urls["gateway"])
+    page = open_shop(browser, stack.urls["gateway"], token=stack.admin_token())
     page.get_by_role("tab", name="Admin").click()
     form = page.locator("#create-product")
     form.get_by_label("Name", exact=True).fill("Lamp")

@@ -140,10 +140,12 @@ async def test_a_crash_between_reservation_and_confirmation_is_settled_after_res
     await asyncio.to_thread(shop.platform.start, "order")
     await eventually(lambda: _no_pending(shop))
 
-    assert (await shop.get_order(reserved))["status"] == "CONFIRMED"
-    assert (await shop.get_order(never_reserved))["status"] == "FAILED"
+    assert (await shop.get_order(reserved, by=shop.admin))["status"] == "CONFIRMED"
+    assert (await shop.get_order(never_reserved, by=shop.admin))["status"] == "FAILED"
     late = {"orderNumber": never_reserved, "items": [{"skuCode": sku, "quantity": 2}]}
-    async with shop.http.post(shop.url("inventory", "/api/inventory/reservations"), json=late) as r:
+    async with shop.http.post(
+        shop.url("inventory", "/api/inventory/reservations"), json=late, headers=shop.auditor
+    ) as r:
         assert r.status == 409, (
             "a reservation arriving after recovery failed the order takes nothing"
         )
@@ -172,7 +174,7 @@ async def _crashed_order(shop: Shop, sku: str, quantity: int, *, reserve: bool) 
             "items": [{"skuCode": sku, "quantity": quantity}],
         }
         async with shop.http.post(
-            shop.url("inventory", "/api/inventory/reservations"), json=body
+            shop.url("inventory", "/api/inventory/reservations"), json=body, headers=shop.auditor
         ) as response:
             assert response.status == 201
     return order.order_number

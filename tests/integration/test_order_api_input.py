@@ -153,16 +153,28 @@ async def test_an_invalid_idempotency_key_is_a_422_problem(shop: Shop, key: str)
 async def test_an_unknown_order_is_a_404_problem(shop: Shop) -> None:
     for path in (f"/api/order/{uuid.uuid4()}", f"/api/order/{uuid.uuid4()}/cancel"):
         method = shop.http.post if path.endswith("cancel") else shop.http.get
-        async with method(shop.url("order", path)) as response:
+        async with method(shop.url("order", path), headers=shop.customer) as response:
             await assert_problem(response, 404)
 
 
 async def test_a_malformed_order_number_is_a_422_problem(shop: Shop) -> None:
-    async with shop.http.get(shop.url("order", "/api/order/not-a-uuid")) as response:
+    async with shop.http.get(
+        shop.url("order", "/api/order/not-a-uuid"), headers=shop.customer
+    ) as response:
         await assert_problem(response, 422, fields={"orderNumber"})
 
 
 @pytest.mark.parametrize("query", ["page=-1", "size=0", "size=101"], ids=str)
 async def test_bad_paging_is_a_422_problem(shop: Shop, query: str) -> None:
-    async with shop.http.get(shop.url("order", f"/api/order?{query}")) as response:
+    async with shop.http.get(
+        shop.url("order", f"/api/order?{query}"), headers=shop.customer
+    ) as response:
         await assert_problem(response, 422, fields={query.split("=")[0]})
+
+
+@pytest.mark.parametrize("secret", ["has space", "x" * 129], ids=["has-space", "too-long"])
+async def test_a_malformed_order_secret_is_a_422_problem(shop: Shop, secret: str) -> None:
+    async with shop.http.get(
+        shop.url("order", f"/api/order/{uuid.uuid4()}"), headers={"Order-Secret": secret}
+    ) as response:
+        await assert_problem(response, 422, fields={"Order-Secret"})

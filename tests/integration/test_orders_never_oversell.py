@@ -5,7 +5,7 @@ import random
 import uuid
 from collections import Counter
 
-from .platform import Shop
+from .platform import GUEST, Shop
 
 
 async def test_concurrent_orders_never_oversell(shop: Shop) -> None:
@@ -69,6 +69,22 @@ async def test_twenty_concurrent_retries_with_one_idempotency_key_place_one_orde
     assert await shop.stock(sku) == {sku: 7}
     numbers = [o["orderNumber"] for o in await shop.all_orders()]
     assert numbers.count(answers[0][1]["orderNumber"]) == 1
+
+
+async def test_twenty_concurrent_guest_retries_place_one_order_and_answer_its_secret_once(
+    shop: Shop,
+) -> None:
+    sku = await shop.new_product(stock=10)
+    key = str(uuid.uuid4())
+
+    answers = await asyncio.gather(*(shop.order([(sku, 3)], key=key, by=GUEST) for _ in range(20)))
+
+    assert {status for status, _ in answers} == {201}
+    [secret] = [body.pop("guestSecret") for _, body in answers if "guestSecret" in body]
+    assert all(body == answers[0][1] for _, body in answers)
+    assert await shop.stock(sku) == {sku: 7}
+    number = answers[0][1]["orderNumber"]
+    assert await shop.get_order(number, by={"Order-Secret": secret}) == answers[0][1]
 
 
 async def test_the_same_idempotency_key_with_another_body_is_a_422_problem(shop: Shop) -> None:

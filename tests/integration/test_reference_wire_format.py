@@ -7,16 +7,16 @@ import pytest
 
 from testkit.http import assert_problem
 
-from .platform import Shop
+from .platform import GUEST, Headers, Shop
 
 DTO_LIST = "orderLineItemsDtoList"
 LIST_DTO = "orderLineItemsListDto"
 
 
 async def place(
-    shop: Shop, body: dict[str, Any], key: str | None = None
+    shop: Shop, body: dict[str, Any], key: str | None = None, by: Headers | None = None
 ) -> tuple[int, dict[str, Any]]:
-    headers = {"Idempotency-Key": key} if key else {}
+    headers = (shop.customer if by is None else by) | ({"Idempotency-Key": key} if key else {})
     async with shop.http.post(
         shop.url("order", "/api/order/create"), json=body, headers=headers
     ) as response:
@@ -34,6 +34,20 @@ async def test_an_order_is_placed_under_either_name_of_its_lines(shop: Shop, nam
     assert order["items"] == [{"skuCode": sku, "price": 10.0, "quantity": 2}]
     assert await shop.stock(sku) == {sku: 3}
     assert (await shop.get_order(order["orderNumber"]))["status"] == "CONFIRMED"
+
+
+async def test_an_anonymous_reference_frontend_order_is_a_guest_order_read_with_its_secret(
+    shop: Shop,
+) -> None:
+    sku = await shop.new_product(stock=5)
+
+    status, order = await place(shop, {LIST_DTO: [{"skuCode": sku, "quantity": 2}]}, by=GUEST)
+
+    assert status == 201, order
+    secret = order.pop("guestSecret")
+    assert order["items"] == [{"skuCode": sku, "price": 10.0, "quantity": 2}]
+    assert await shop.get_order(order["orderNumber"], by={"Order-Secret": secret}) == order
+    assert await shop.stock(sku) == {sku: 3}
 
 
 async def test_lines_under_both_names_at_once_are_a_422_and_order_nothing(shop: Shop) -> None:
@@ -121,6 +135,7 @@ async def test_a_product_created_without_a_sku_is_then_ordered_by_its_generated_
     async with shop.http.post(
         shop.url("product", "/api/product/create"),
         json={"name": name, "description": "as the reference frontend sends it", "price": 12.5},
+        headers=shop.admin,
     ) as response:
         assert response.status == 201, await response.text()
         sku = (await response.json())["skuCode"]

@@ -1,4 +1,4 @@
-"""Real processes for the live monitoring tests: the three services, Prometheus, Alertmanager,
+"""Real processes for the live monitoring tests: the four services, Prometheus, Alertmanager,
 mysqld_exporter (all launched by testkit.processes), and a local stand-in for Slack's incoming
 webhook."""
 
@@ -23,7 +23,7 @@ from testkit.processes import running as process
 
 from .tools import binary
 
-SERVICES = ("product", "inventory", "order")
+SERVICES = ("identity", "product", "inventory", "order")
 T = TypeVar("T")
 
 
@@ -44,11 +44,20 @@ def wait_until(
         time.sleep(interval)
 
 
-def http(method: str, url: str, body: object | None = None, timeout: float = 5) -> tuple[int, Any]:
+def http(
+    method: str,
+    url: str,
+    body: object | None = None,
+    timeout: float = 5,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any]:
     """One JSON request; returns (status, decoded body or None), 4xx and 5xx included."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(
-        url, data=data, method=method, headers={"content-type": "application/json"}
+        url,
+        data=data,
+        method=method,
+        headers={"content-type": "application/json", **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -62,7 +71,7 @@ def http(method: str, url: str, body: object | None = None, timeout: float = 5) 
 
 
 class Services(ServiceProcesses):
-    """product (on the MongoDB wire server), inventory and order (on SQLite) as the real
+    """product (on the MongoDB wire server), inventory, order and identity (on SQLite) as the real
     `python -m <name>_service` processes the Procfile runs, each stoppable on its own."""
 
     def __init__(self, workdir: Path, product_database_url: str) -> None:
@@ -73,6 +82,7 @@ class Services(ServiceProcesses):
                 "product": product_database_url,
                 "inventory": f"sqlite+aiosqlite:///{workdir}/inventory.db",
                 "order": f"sqlite+aiosqlite:///{workdir}/order.db",
+                "identity": f"sqlite+aiosqlite:///{workdir}/identity.db",
             },
             demo_data=True,
             env={"LOG_LEVEL": "WARNING"},

@@ -91,8 +91,9 @@ def _mysqld_exporter(workdir: Path, port: int, user: tuple[str, str]) -> Iterato
         yield
 
 
-def _apply_load(urls: dict[str, str]) -> None:
-    """Catalog browsing, orders, a refusal for stock, a cancellation and a few 404s."""
+def _apply_load(urls: dict[str, str], admin_token: str) -> None:
+    """Catalog browsing, guest orders, a refusal for stock, a cancellation, an admin's list,
+    a few 404s and the 401s of anonymous writes."""
     order, product, inventory = urls["order"], urls["product"], urls["inventory"]
     # Browsing first also warms up the stores the first order then calls through.
     for _ in range(3):
@@ -103,12 +104,18 @@ def _apply_load(urls: dict[str, str]) -> None:
     assert [status for status, _ in placed] == [201] * 5, placed
     status, body = http("POST", f"{order}/api/order/create", TOO_MANY)
     assert status == 409, body
-    number = placed[0][1]["orderNumber"]
-    assert http("POST", f"{order}/api/order/{number}/cancel")[0] == 200
-    assert http("GET", f"{order}/api/order/{number}")[0] == 200
-    assert http("GET", f"{order}/api/order?page=0&size=20")[0] == 200
+    number, secret = placed[0][1]["orderNumber"], {"Order-Secret": placed[0][1]["guestSecret"]}
+    assert http("POST", f"{order}/api/order/{number}/cancel", headers=secret)[0] == 200
+    assert http("GET", f"{order}/api/order/{number}", headers=secret)[0] == 200
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    assert http("GET", f"{order}/api/order?page=0&size=20", headers=admin)[0] == 200
+    assert http("GET", f"{order}/api/order?page=0&size=20")[0] == 401
+    assert http("PUT", f"{inventory}/api/inventory/pixel_8", {"quantity": 1})[0] == 401
     assert http("GET", f"{product}/api/product/{'0' * 24}")[0] == 404
-    assert http("GET", f"{order}/api/order/{'0' * 8}-0000-4000-8000-{'0' * 12}")[0] == 404
+    assert (
+        http("GET", f"{order}/api/order/{'0' * 8}-0000-4000-8000-{'0' * 12}", headers=admin)[0]
+        == 404
+    )
     assert http("GET", f"{inventory}/api/no-such-route")[0] == 404
 
 
@@ -164,10 +171,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory, mongo_wire_server: str) -> I
         )
         # Twice: rate() sees no increase in a series' first sample, so the series the first
         # round creates only count from the second round on.
-        _apply_load(services.urls)
+        admin_token = services.access_token("smoke")
+        _apply_load(services.urls, admin_token)
         created = 'http_server_requests_seconds_count{uri="/api/order/create", status="409"}'
         wait_until(lambda: prometheus.query(created), 10, "the first round was not scraped")
-        _apply_load(services.urls)
+        _apply_load(services.urls, admin_token)
         yield Stack(services, prometheus, kubernetes, alertmanager, slack, ports)
 
 

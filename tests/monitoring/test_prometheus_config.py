@@ -5,12 +5,17 @@ from typing import Any
 
 import yaml
 
+from gateway.config import Settings as GatewaySettings
+
 from .files import PROMETHEUS_DIR, RULES_DIR, load_yaml
 from .tools import run
 
 COMPOSE = PROMETHEUS_DIR / "prometheus.yml"
 KUBERNETES = PROMETHEUS_DIR / "prometheus-k8s.yml"
 SERVICE_PATH = "/actuator/prometheus"
+# Compose leaves GATEWAY_MANAGEMENT_PORT at its default. (prometheus-k8s.yml follows the pod's
+# prometheus.io/port annotation, which tests/deploy checks.)
+GATEWAY_MANAGEMENT_PORT = GatewaySettings.model_fields["management_port"].default
 
 
 def _jobs(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -70,6 +75,12 @@ def test_compose_config_scrapes_each_service_every_5s_on_its_actuator_endpoint()
         assert (job["metrics_path"], job["scrape_interval"]) == (SERVICE_PATH, "5s")
     assert jobs["mysqld-exporter"]["static_configs"] == [{"targets": ["mysqld-exporter:9104"]}]
     assert jobs["mongodb-exporter"]["static_configs"] == [{"targets": ["mongodb-exporter:9216"]}]
+
+
+def test_compose_config_scrapes_the_gateway_on_its_management_port_not_its_public_one() -> None:
+    gateway = _jobs(load_yaml(COMPOSE))["gateway"]
+    assert gateway["static_configs"] == [{"targets": [f"gateway:{GATEWAY_MANAGEMENT_PORT}"]}]
+    assert (gateway["metrics_path"], gateway["scrape_interval"]) == (SERVICE_PATH, "5s")
 
 
 def test_both_configs_load_every_rule_file_and_alert_to_alertmanager() -> None:

@@ -103,6 +103,21 @@ def test_the_alerts_the_issue_asks_for_exist_with_their_severity_and_for() -> No
     assert windows == {"1h": "critical", "6h": "critical", "1d": "warning", "3d": "warning"}
 
 
+def test_the_identity_alerts_watch_failed_sign_ins_and_refresh_token_reuse() -> None:
+    by_name = {rule["alert"]: rule for rule in alert_rules()}
+    burst = by_name["SignInFailureBurst"]
+    assert 'identity_sign_ins_total{result="failed"}[5m]' in burst["expr"]
+    assert burst["expr"].endswith("> 60")
+    assert burst["for"] == "2m"
+    reuse = by_name["RefreshTokenReuse"]
+    assert "identity_refresh_token_reuse_total[10m]" in reuse["expr"]
+    # Each reuse is one already revoked family: alert on the first, no waiting.
+    assert reuse["expr"].endswith("> 0")
+    assert "for" not in reuse
+    # Without the identity service nobody signs in: it pages like any service.
+    assert "identity" in by_name["ServiceDown"]["expr"]
+
+
 def test_rules_read_only_metrics_the_services_and_exporters_export() -> None:
     for rule in recording_rules() + alert_rules():
         names = metric_names(rule["expr"])

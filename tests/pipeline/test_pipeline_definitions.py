@@ -83,7 +83,7 @@ def test_the_jenkinsfile_runs_the_nine_seed_stages_in_order() -> None:
         block = block[: block.index("\n        }\n")]
         assert "parallel {" in block
         branches = re.findall(r"stage\('(\w+)'\) \{ steps", block)
-        assert branches == ["product", "inventory", "order"]
+        assert branches == ["product", "inventory", "order", "identity"]
 
 
 def test_the_jenkinsfile_only_calls_stage_scripts() -> None:

@@ -216,7 +216,7 @@ def test_cleanup_keeps_the_newest_builds_of_each_image(stand_in_tools: Path) -> 
     ]
     assert removed == [
         f"docker image rm localhost:32000/{service}:{tag}"
-        for service in ("product", "inventory", "order", "gateway")
+        for service in ("product", "inventory", "order", "identity", "gateway")
         for tag in ("2", "1")
     ]
 

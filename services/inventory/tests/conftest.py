@@ -5,6 +5,18 @@ import pytest
 
 from inventory_service.bootstrap import InventoryDependencies
 from inventory_service.domain import Reservation, ReservationItem, ReservationStatus, Shortage
+from testkit.callers import bearer
+from testkit.issuer import TestIssuer
+
+ORDER_SERVICE = "order-service"
+"""The client id the identity service gives the order service."""
+RESERVE_SCOPE = "inventory:reserve"
+
+
+@pytest.fixture
+def order_service_headers(token_issuer: TestIssuer) -> dict[str, str]:
+    """The order service's own client-credentials token: who may reserve and release."""
+    return bearer(token_issuer.mint_service(ORDER_SERVICE, scopes=[RESERVE_SCOPE]))
 
 
 class FakeStockRepository:

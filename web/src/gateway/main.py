@@ -12,7 +12,8 @@ from shopkit.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The gateway: the page at /, its assets at /static, the services behind /api."""
+    """The gateway: the page at /, its assets at /static, the public shop API behind /api,
+    and its own metrics, info and API documents on the management port only."""
     settings = settings or Settings()
 
     app = create_service_app(
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[router],
         bootstrap=bootstrap(settings),
         problems=PROBLEMS,
+        management=settings.management(),
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeadersMiddleware)

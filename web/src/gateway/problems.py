@@ -12,6 +12,23 @@ class UnknownServiceError(Exception):
         super().__init__(f"No service named {service}.")
 
 
+class NoSuchRouteError(Exception):
+    """Not a route of the public shop: never forwarded."""
+
+    def __init__(self, method: str, path: str) -> None:
+        super().__init__(f"{method} {path} is not a route of the shop.")
+
+
+class NonCanonicalPathError(Exception):
+    """A path a service could read as another one: never matched, never forwarded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The path is not in canonical form: no percent-encoding, backslash, empty, "
+            "'.' or '..' segment is accepted."
+        )
+
+
 class RequestTooLargeError(Exception):
     def __init__(self, max_bytes: int) -> None:
         super().__init__(f"The request body is larger than {max_bytes} bytes.")
@@ -35,6 +52,8 @@ def _service(exc: UpstreamTimeoutError | UpstreamUnreachableError) -> dict[str, 
 
 PROBLEMS: list[ProblemType[Any]] = [
     ProblemType(UnknownServiceError, 404, "unknown-service", "Unknown service", str),
+    ProblemType(NoSuchRouteError, 404, "no-such-route", "Not Found", str),
+    ProblemType(NonCanonicalPathError, 400, "non-canonical-path", "Non-canonical path", str),
     ProblemType(RequestTooLargeError, 413, "request-too-large", "Request too large", str),
     ProblemType(
         UpstreamTimeoutError,

@@ -11,17 +11,30 @@ from starlette.responses import StreamingResponse
 
 from gateway.problems import RequestTooLargeError, UpstreamTimeoutError, UpstreamUnreachableError
 
-# Only what the services read: cookies and authorization stop here.
-FORWARDED_REQUEST_HEADERS = (
-    "accept",
-    "content-type",
-    "idempotency-key",
-    "accept-language",
-    # Replaced by the gateway's own span when tracing is on; passed on as they are otherwise.
-    "traceparent",
-    "tracestate",
+# Only what the services read: cookies stop here.
+FORWARDED_REQUEST_HEADERS = frozenset(
+    {
+        "accept",
+        "content-type",
+        "idempotency-key",
+        "accept-language",
+        # Verified by the service the request is for (the gateway does not: see routes.py).
+        "authorization",
+        # A guest's proof that an order is theirs.
+        "order-secret",
+        # Replaced by the gateway's own span when tracing is on; passed on as they are otherwise.
+        "traceparent",
+        "tracestate",
+    }
 )
-FORWARDED_RESPONSE_HEADERS = ("content-type", "location", "retry-after", "cache-control")
+FORWARDED_RESPONSE_HEADERS = (
+    "content-type",
+    "location",
+    "retry-after",
+    "cache-control",
+    # The RFC 6750 challenge of a 401 or 403.
+    "www-authenticate",
+)
 
 
 async def read_capped_body(request: Request, max_bytes: int) -> bytes:
@@ -51,15 +64,19 @@ async def forward(
     An upstream that cannot be reached is a 502 problem; one too slow to answer, a 504.
     """
     body = await read_capped_body(request, max_body_bytes)
-    headers = {
-        name: value
+    trace_context: dict[str, str] = {}
+    propagate.inject(trace_context)
+    # Every value as sent: a service refuses a request with two Authorization headers, so
+    # the gateway must not pick one of them for it.
+    headers = [
+        (name, value)
         for name, value in request.headers.items()
-        if name.lower() in FORWARDED_REQUEST_HEADERS
-    }
-    headers["x-forwarded-proto"] = request.url.scheme
+        if name.lower() in FORWARDED_REQUEST_HEADERS and name.lower() not in trace_context
+    ]
+    headers += trace_context.items()
+    headers.append(("x-forwarded-proto", request.url.scheme))
     if request.client is not None:
-        headers["x-forwarded-for"] = request.client.host
-    propagate.inject(headers)
+        headers.append(("x-forwarded-for", request.client.host))
     if request.url.query:
         upstream_url += "?" + request.url.query
     try:

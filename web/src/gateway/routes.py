@@ -1,4 +1,4 @@
-"""The gateway's routes: the page, /api/** per service, and each service's health."""
+"""The gateway's routes: the page, the public shop API per service, and each service's health."""
 
 from pathlib import Path
 from typing import Annotated
@@ -10,10 +10,13 @@ from starlette.responses import Response
 from gateway.bootstrap import GatewayDependencies
 from gateway.problems import UnknownServiceError
 from gateway.proxy import forward
+from gateway.public_routes import public_route
+from shopkit.auth import checked_elsewhere, public
 from shopkit.wiring import dependencies_of
 
 STATIC = Path(__file__).resolve().parent / "static"
-API_METHODS = ["GET", "POST", "PUT", "DELETE"]
+# Every method a client may try: off the public list is a 404 whatever the method.
+API_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 
 router = APIRouter()
 
@@ -32,38 +35,37 @@ def _upstream(gateway: GatewayDependencies, service: str) -> str:
     return upstreams[service].rstrip("/")
 
 
-@router.get("/", include_in_schema=False)
+@router.get("/", include_in_schema=False, dependencies=[public])
 async def page() -> FileResponse:
     return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 
-async def _forward_api(
-    request: Request, gateway: GatewayDependencies, service: str, path: str
-) -> Response:
-    suffix = f"/{path}" if path else ""
+@router.api_route(
+    "/api/{path:path}",
+    methods=API_METHODS,
+    include_in_schema=False,
+    # Access is the service's to decide: each verifies the token for its own routes.
+    # Verifying here too would cost a second verification on every call and need the
+    # issuer's keys in the gateway, to decide nothing the service does not.
+    dependencies=[checked_elsewhere],
+)
+async def api(request: Request, gateway: Gateway) -> Response:
+    """Forward a route of the public shop (gateway.public_routes) to its service."""
+    # The path as sent, not the decoded one the router matched: what is checked is what
+    # the service receives.
+    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    route, path = public_route(request.method, raw_path)
     return await forward(
         request,
         gateway.session,
-        service,
-        f"{_upstream(gateway, service)}/api/{service}{suffix}",
+        route.service,
+        _upstream(gateway, route.service) + path,
         timeout_seconds=gateway.settings.upstream_timeout_seconds,
         max_body_bytes=gateway.settings.max_body_bytes,
     )
 
 
-@router.api_route("/api/{service}", methods=API_METHODS, include_in_schema=False)
-async def api_root(request: Request, gateway: Gateway, service: str) -> Response:
-    """Forward ``/api/{service}`` to that service."""
-    return await _forward_api(request, gateway, service, "")
-
-
-@router.api_route("/api/{service}/{path:path}", methods=API_METHODS, include_in_schema=False)
-async def api(request: Request, gateway: Gateway, service: str, path: str) -> Response:
-    """Forward ``/api/{service}/**`` to that service."""
-    return await _forward_api(request, gateway, service, path)
-
-
-@router.get("/health/{service}")
+@router.get("/health/{service}", dependencies=[public])
 async def service_health(request: Request, gateway: Gateway, service: str) -> Response:
     """A service's own ``/actuator/health``: 200 UP, 503 DOWN, or 502/504 if unreachable."""
     return await forward(
@@ -76,7 +78,7 @@ async def service_health(request: Request, gateway: Gateway, service: str) -> Re
     )
 
 
-@router.get("/favicon.ico", include_in_schema=False)
+@router.get("/favicon.ico", include_in_schema=False, dependencies=[public])
 async def favicon() -> JSONResponse:
     # The page declares an inline SVG icon; answer browsers that ask anyway without a 404.
     return JSONResponse(None, status_code=204)

@@ -19,7 +19,12 @@ logger = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=Exception)
 
-BUILTIN_PROBLEM_TYPES = {"validation-error": 422, "malformed-json": 400}
+BUILTIN_PROBLEM_TYPES = {
+    "validation-error": 422,
+    "malformed-json": 400,
+    "unauthenticated": 401,
+    "forbidden": 403,
+}
 """The problem types every service answers, before its own catalogue."""
 
 

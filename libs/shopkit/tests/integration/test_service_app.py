@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from prometheus_client.parser import text_string_to_metric_families
 
 from shopkit.app import create_app
+from shopkit.auth import public
 from shopkit.errors import ProblemType
 from shopkit.health import HealthCheck
 from shopkit.metrics import ServiceMetrics
@@ -18,7 +19,7 @@ from shopkit.wiring import Wired, dependencies_of
 from testkit.http import assert_problem
 from testkit.live_server import serve_in_thread
 
-router = APIRouter()
+router = APIRouter(dependencies=[public])
 
 
 @router.get("/items/{item_id}")

@@ -50,17 +50,36 @@ def demo_app() -> FastAPI:
     @app.get("/actuator/health")
     async def health() -> None: ...
 
+    forgotten_router = APIRouter(prefix="/included")
+
+    @forgotten_router.get("/forgotten")
+    async def forgotten_in_a_router() -> None: ...
+
     app.include_router(open_router)
+    app.include_router(forgotten_router)
     return app
 
 
 def test_only_the_route_without_an_access_declaration_is_listed() -> None:
-    assert undeclared_routes(demo_app()) == ["GET,POST /forgotten"]
+    assert undeclared_routes(demo_app()) == ["GET,POST /forgotten", "GET /included/forgotten"]
 
 
 def test_an_app_with_an_undeclared_route_is_refused_naming_it() -> None:
     with pytest.raises(UndeclaredAccessError, match="/forgotten"):
         ensure_access_declared(demo_app())
+
+
+def test_an_undeclared_route_of_an_included_router_is_refused() -> None:
+    app = FastAPI()
+    router = APIRouter(prefix="/api")
+
+    @router.get("/open")
+    async def open_by_mistake() -> None: ...
+
+    app.include_router(router)
+
+    with pytest.raises(UndeclaredAccessError, match="GET /api/open"):
+        ensure_access_declared(app)
 
 
 def test_an_app_whose_routes_all_declare_access_passes() -> None:

@@ -5,13 +5,22 @@ stopped by a signal, its output in a log file.
 The one launcher behind `make bench` (bench/stack.py), the end-to-end tests
 (tests/e2e/stack.py, which also runs `make up` itself) and the live monitoring tests
 (tests/monitoring/live.py).
+
+With the identity service among them, every service verifies its tokens (AUTH_ISSUER), and
+the service clients' secrets are generated into owner-only files, as a deployment's secret
+store would hand them over: the identity service and the order service read the same file.
 """
 
+import json
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,9 +29,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+import aiohttp
+
 from testkit.network import free_port
 
 MODULES: Mapping[str, str] = {
+    "identity": "identity_service",
     "product": "product_service",
     "inventory": "inventory_service",
     "order": "order_service",
@@ -35,6 +47,15 @@ CALLS: Mapping[str, tuple[str, ...]] = {
     "order": ("product", "inventory"),
     "gateway": ("product", "inventory", "order"),
 }
+# The services that serve their metrics, info and API documents on a management port of their
+# own (<NAME>_MANAGEMENT_PORT), apart from the port they serve their API on.
+WITH_MANAGEMENT_PORT = frozenset({"gateway"})
+IDENTITY = "identity"
+SERVICE_CLIENTS: Mapping[str, str] = {"order-service": "ORDER_SERVICE", "smoke": "SMOKE"}
+"""The identity service's service clients, and the infix of IDENTITY_<X>_CLIENT_SECRET_FILE."""
+CLIENT_OF: Mapping[str, str] = {"order": "order-service"}
+"""The services that call others with a token of their own: <NAME>_CLIENT_SECRET_FILE."""
+SECRET_BYTES = 32
 READINESS = "/actuator/health/readiness"
 # Past the services' own drain (shutdown_grace_seconds, 10 s by default).
 STOP_TIMEOUT = 15.0
@@ -48,21 +69,61 @@ class LaunchError(RuntimeError):
 def inherited_environment() -> dict[str, str]:
     """This process's environment without any variable of the platform's own (a service
     prefix, OTEL_*): a launched service reads only what its launcher gives it."""
-    own = (*(f"{name.upper()}_" for name in MODULES), "OTEL_")
+    own = (*(f"{name.upper()}_" for name in MODULES), "OTEL_", "AUTH_")
     return {key: value for key, value in os.environ.items() if not key.startswith(own)}
 
 
-def service_environment(service: str, port: int, database_url: str | None = None) -> dict[str, str]:
+def service_environment(
+    service: str,
+    port: int,
+    database_url: str | None = None,
+    management_port: int | None = None,
+) -> dict[str, str]:
     """The variables that bind `service` to 127.0.0.1:`port` (and give it `database_url`).
 
     Prefixed, so that one environment can hold every service's: they win over the
-    unprefixed HOST/PORT that a process manager such as honcho sets.
+    unprefixed HOST/PORT that a process manager such as honcho sets. A service with a
+    management port gets `management_port`, or a free one: never its fixed default, which
+    two launched stacks would both try to bind.
     """
     prefix = service.upper()
     variables = {f"{prefix}_HOST": "127.0.0.1", f"{prefix}_PORT": str(port)}
     if database_url is not None:
         variables[f"{prefix}_DATABASE_URL"] = database_url
+    if service in WITH_MANAGEMENT_PORT:
+        variables[f"{prefix}_MANAGEMENT_HOST"] = "127.0.0.1"
+        variables[f"{prefix}_MANAGEMENT_PORT"] = str(management_port or free_port())
     return variables
+
+
+def write_secret(path: Path) -> None:
+    """A new random secret in `path`, readable by its owner only from its first byte."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(SECRET_BYTES) + "\n")
+
+
+def client_credentials_token(
+    token_url: str, client_id: str, secret: str, timeout: float = 5.0
+) -> str:
+    """An access token for `client_id` by the client-credentials grant (RFC 6749 4.4)."""
+    # RFC 6749 section 2.3.1: both parts form-urlencoded before the Basic encoding.
+    basic = aiohttp.encode_basic_auth(
+        urllib.parse.quote(client_id, safe=""), urllib.parse.quote(secret, safe="")
+    )
+    request = urllib.request.Request(
+        token_url,
+        data=urllib.parse.urlencode({"grant_type": "client_credentials"}).encode(),
+        method="POST",
+        headers={
+            "Authorization": basic,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        token: str = json.load(response)["access_token"]
+    return token
 
 
 def spawn(
@@ -183,15 +244,40 @@ class ServiceProcesses:
         databases: Mapping[str, str] | None = None,
         demo_data: bool = False,
         env: Mapping[str, str] | None = None,
+        secrets_dir: Path | None = None,
     ) -> None:
         """`log_of(name)`: the file a service logs to; `databases`: each one's database URL;
-        `demo_data`: seed the demo data where a service has some; `env`: for every service."""
+        `demo_data`: seed the demo data where a service has some; `env`: for every service;
+        `secrets_dir`: where the generated secrets go (a temporary directory, removed on
+        close, by default)."""
         self.ports = {name: free_port() for name in names}
+        self.management_ports = {
+            name: free_port() for name in self.ports if name in WITH_MANAGEMENT_PORT
+        }
         self._log_of = log_of
         self._databases = dict(databases or {})
         self._demo_data = demo_data
         self._env = dict(env or {})
         self._running: dict[str, Launched] = {}
+        self._temporary_secrets = secrets_dir is None
+        self.secrets_dir = secrets_dir or Path(tempfile.mkdtemp(prefix="shopstack-secrets-"))
+        if IDENTITY in self.ports:
+            for client in SERVICE_CLIENTS:
+                write_secret(self.secret_file(client))
+
+    def secret_file(self, client_id: str) -> Path:
+        """The file the secret of service client `client_id` is in."""
+        return self.secrets_dir / client_id
+
+    @property
+    def admin_password_file(self) -> Path:
+        """Where the identity service writes the local admin's generated password."""
+        return self.secrets_dir / "admin-password"
+
+    def access_token(self, client_id: str = "smoke") -> str:
+        """A fresh client-credentials token of `client_id` from the launched identity service."""
+        secret = self.secret_file(client_id).read_text().strip()
+        return client_credentials_token(self.urls[IDENTITY] + "/token", client_id, secret)
 
     @property
     def urls(self) -> dict[str, str]:
@@ -212,8 +298,28 @@ class ServiceProcesses:
             | self._env
             | peers
             | demo
-            | service_environment(name, self.ports[name], self._databases.get(name))
+            | self._auth_environment(name)
+            | service_environment(
+                name,
+                self.ports[name],
+                self._databases.get(name),
+                self.management_ports.get(name),
+            )
         )
+
+    def _auth_environment(self, name: str) -> dict[str, str]:
+        if IDENTITY not in self.ports:
+            return {}
+        issuer = self.urls[IDENTITY]
+        variables = {"AUTH_ISSUER": issuer}
+        if name == IDENTITY:
+            variables["IDENTITY_ISSUER"] = issuer
+            variables["IDENTITY_ADMIN_PASSWORD_FILE"] = str(self.admin_password_file)
+            for client, infix in SERVICE_CLIENTS.items():
+                variables[f"IDENTITY_{infix}_CLIENT_SECRET_FILE"] = str(self.secret_file(client))
+        if name in CLIENT_OF:
+            variables[f"{name.upper()}_CLIENT_SECRET_FILE"] = str(self.secret_file(CLIENT_OF[name]))
+        return variables
 
     def start(self, *names: str) -> None:
         """Start these services (all by default), without waiting for them."""
@@ -246,6 +352,8 @@ class ServiceProcesses:
                 service.process.terminate()
         for service in stopping:
             _reap(service.process, STOP_TIMEOUT, whole_group=False)
+        if self._temporary_secrets:
+            shutil.rmtree(self.secrets_dir, ignore_errors=True)
 
     def __enter__(self) -> Self:
         return self

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from inventory_service.config import Settings
 from inventory_service.main import create_app, migrate
+from shopkit.auth import AuthSettings
 from shopkit.sql import create_engine
 from testkit.live_server import serve_in_thread
 
@@ -30,18 +31,42 @@ async def migrated_engine(inventory_database_url: str) -> AsyncIterator[AsyncEng
 
 @pytest.fixture(scope="module", params=["sqlite", "mariadb"])
 def inventory_api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    auth_settings: AuthSettings,
 ) -> Iterator[str]:
-    """The inventory service on a fresh database, served on loopback; one per test module."""
+    """The inventory service on a fresh database, trusting the session's test issuer, served
+    on loopback; one per test module and backend."""
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('inventory')}/inventory.db"
     else:
         url = request.getfixturevalue("mariadb_database_factory")("inventory_api")
-    with serve_in_thread(create_app(Settings(database_url=url))) as base_url:
+    with serve_in_thread(create_app(Settings(database_url=url, auth=auth_settings))) as base_url:
         yield base_url
 
 
 @pytest.fixture
 async def http(inventory_api: str) -> AsyncIterator[aiohttp.ClientSession]:
+    """An anonymous client of the inventory service."""
     async with aiohttp.ClientSession(base_url=inventory_api) as session:
+        yield session
+
+
+@pytest.fixture
+async def admin(
+    inventory_api: str, admin_headers: dict[str, str]
+) -> AsyncIterator[aiohttp.ClientSession]:
+    """A client of the inventory service that sends an admin's token."""
+    async with aiohttp.ClientSession(base_url=inventory_api, headers=admin_headers) as session:
+        yield session
+
+
+@pytest.fixture
+async def order_service(
+    inventory_api: str, order_service_headers: dict[str, str]
+) -> AsyncIterator[aiohttp.ClientSession]:
+    """A client of the inventory service that sends the order service's own token."""
+    async with aiohttp.ClientSession(
+        base_url=inventory_api, headers=order_service_headers
+    ) as session:
         yield session

@@ -10,6 +10,7 @@ import pytest
 from inventory_service.bootstrap import InventoryDependencies
 from inventory_service.config import Settings
 from inventory_service.main import create_app
+from shopkit.auth import AuthSettings
 from shopkit.metrics import ServiceMetrics
 from shopkit.wiring import Wired
 from testkit.http import assert_problem
@@ -20,7 +21,7 @@ from ..conftest import FakeStockRepository, RecordingOutcomes
 
 @pytest.fixture
 async def http_to_fakes(
-    dependencies: InventoryDependencies,
+    dependencies: InventoryDependencies, auth_settings: AuthSettings
 ) -> AsyncIterator[aiohttp.ClientSession]:
     """A client of the inventory app wired with the `dependencies` fakes."""
 
@@ -28,7 +29,8 @@ async def http_to_fakes(
     async def wire_fakes(metrics: ServiceMetrics) -> AsyncIterator[Wired[InventoryDependencies]]:
         yield Wired(dependencies)
 
-    with serve_in_thread(create_app(Settings(), bootstrap=wire_fakes)) as base_url:
+    app = create_app(Settings(auth=auth_settings), bootstrap=wire_fakes)
+    with serve_in_thread(app) as base_url:
         async with aiohttp.ClientSession(base_url=base_url) as session:
             yield session
 
@@ -43,7 +45,10 @@ async def test_stock_is_read_from_the_wired_store(
 
 
 async def test_reservations_are_taken_from_the_wired_store_and_told_to_the_wired_outcomes(
-    http_to_fakes: aiohttp.ClientSession, stock: FakeStockRepository, outcomes: RecordingOutcomes
+    http_to_fakes: aiohttp.ClientSession,
+    stock: FakeStockRepository,
+    outcomes: RecordingOutcomes,
+    order_service_headers: dict[str, str],
 ) -> None:
     stock.levels["mug"] = 1
     taken, short = str(uuid.uuid4()), str(uuid.uuid4())
@@ -51,11 +56,13 @@ async def test_reservations_are_taken_from_the_wired_store_and_told_to_the_wired
     async with http_to_fakes.post(
         "/api/inventory/reservations",
         json={"orderNumber": taken, "items": [{"skuCode": "mug", "quantity": 1}]},
+        headers=order_service_headers,
     ) as response:
         assert response.status == 201
     async with http_to_fakes.post(
         "/api/inventory/reservations",
         json={"orderNumber": short, "items": [{"skuCode": "mug", "quantity": 1}]},
+        headers=order_service_headers,
     ) as response:
         problem = await assert_problem(response, 409)
 

@@ -1,4 +1,8 @@
-"""The inventory API over real HTTP, on SQLite and the real MariaDB."""
+"""The inventory API over real HTTP, on SQLite and the real MariaDB.
+
+Stock is checked anonymously, as the shop does; it is set with an admin's token (who may call
+what is test_access_control.py's subject).
+"""
 
 import secrets
 from typing import Any
@@ -13,8 +17,8 @@ def new_sku() -> str:
     return f"sku-{secrets.token_hex(6)}"
 
 
-async def set_stock(http: aiohttp.ClientSession, sku: str, quantity: int) -> dict[str, Any]:
-    async with http.put(f"/api/inventory/{sku}", json={"quantity": quantity}) as response:
+async def set_stock(admin: aiohttp.ClientSession, sku: str, quantity: int) -> dict[str, Any]:
+    async with admin.put(f"/api/inventory/{sku}", json={"quantity": quantity}) as response:
         assert response.status == 200, await response.text()
         body: dict[str, Any] = await response.json()
         return body
@@ -27,10 +31,12 @@ async def stock_of(http: aiohttp.ClientSession, *skus: str) -> list[dict[str, An
         return levels
 
 
-async def test_stock_is_answered_per_sku_in_request_order(http: aiohttp.ClientSession) -> None:
+async def test_stock_is_answered_per_sku_in_request_order(
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
+) -> None:
     in_stock, sold_out, unknown = new_sku(), new_sku(), new_sku()
-    await set_stock(http, in_stock, 100)
-    await set_stock(http, sold_out, 0)
+    await set_stock(admin, in_stock, 100)
+    await set_stock(admin, sold_out, 0)
 
     assert await stock_of(http, sold_out, unknown, in_stock) == [
         {"skuCode": sold_out, "isInStock": False, "quantity": 0},
@@ -40,10 +46,10 @@ async def test_stock_is_answered_per_sku_in_request_order(http: aiohttp.ClientSe
 
 
 async def test_the_comma_form_and_repeats_are_accepted_and_each_sku_answered_once(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
 ) -> None:
     a, b = new_sku(), new_sku()
-    await set_stock(http, a, 1)
+    await set_stock(admin, a, 1)
 
     async with http.get(f"/api/inventory?skuCode={a},{b}&skuCode={a}") as response:
         levels = await response.json()
@@ -51,11 +57,13 @@ async def test_the_comma_form_and_repeats_are_accepted_and_each_sku_answered_onc
     assert [level["skuCode"] for level in levels] == [a, b]
 
 
-async def test_setting_stock_answers_the_new_level(http: aiohttp.ClientSession) -> None:
+async def test_setting_stock_answers_the_new_level(
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
+) -> None:
     sku = new_sku()
-    await set_stock(http, sku, 5)
+    await set_stock(admin, sku, 5)
 
-    assert await set_stock(http, sku, 0) == {"skuCode": sku, "isInStock": False, "quantity": 0}
+    assert await set_stock(admin, sku, 0) == {"skuCode": sku, "isInStock": False, "quantity": 0}
     assert await stock_of(http, sku) == [{"skuCode": sku, "isInStock": False, "quantity": 0}]
 
 
@@ -74,24 +82,24 @@ async def test_setting_stock_answers_the_new_level(http: aiohttp.ClientSession) 
     ids=str,
 )
 async def test_an_invalid_quantity_is_a_422_problem_and_stock_is_unchanged(
-    http: aiohttp.ClientSession, body: object
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession, body: object
 ) -> None:
     sku = new_sku()
-    await set_stock(http, sku, 7)
+    await set_stock(admin, sku, 7)
 
-    async with http.put(f"/api/inventory/{sku}", json=body) as response:
+    async with admin.put(f"/api/inventory/{sku}", json=body) as response:
         await assert_problem(response, 422)
 
     assert (await stock_of(http, sku))[0]["quantity"] == 7
 
 
 async def test_malformed_json_is_a_400_problem_and_stock_is_unchanged(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
 ) -> None:
     sku = new_sku()
-    await set_stock(http, sku, 7)
+    await set_stock(admin, sku, 7)
 
-    async with http.put(
+    async with admin.put(
         f"/api/inventory/{sku}", data='{"quantity": ', headers={"content-type": "application/json"}
     ) as response:
         await assert_problem(response, 400)
@@ -100,10 +108,10 @@ async def test_malformed_json_is_a_400_problem_and_stock_is_unchanged(
 
 
 async def test_an_invalid_sku_in_the_path_is_a_422_problem_and_nothing_is_stored(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
 ) -> None:
     bad_sku = "x" * 65
-    async with http.put(f"/api/inventory/{bad_sku}", json={"quantity": 1}) as response:
+    async with admin.put(f"/api/inventory/{bad_sku}", json={"quantity": 1}) as response:
         await assert_problem(response, 422, fields={"sku_code"})
 
     async with http.get("/api/inventory", params={"skuCode": "x" * 64}) as response:

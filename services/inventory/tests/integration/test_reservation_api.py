@@ -1,4 +1,9 @@
-"""The reservation API over real HTTP, on SQLite and the real MariaDB."""
+"""The reservation API over real HTTP, on SQLite and the real MariaDB.
+
+Reservations are made, read and released with the order service's own token, stock is set
+with an admin's and checked anonymously (who may call what is test_access_control.py's
+subject).
+"""
 
 import secrets
 import uuid
@@ -12,9 +17,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from testkit.http import assert_problem
 
 
-async def stocked_sku(http: aiohttp.ClientSession, quantity: int) -> str:
+async def stocked_sku(admin: aiohttp.ClientSession, quantity: int) -> str:
     sku = f"sku-{secrets.token_hex(6)}"
-    async with http.put(f"/api/inventory/{sku}", json={"quantity": quantity}) as response:
+    async with admin.put(f"/api/inventory/{sku}", json={"quantity": quantity}) as response:
         assert response.status == 200
     return sku
 
@@ -25,20 +30,20 @@ async def quantity_of(http: aiohttp.ClientSession, sku: str) -> int:
         return level
 
 
-async def reserve(http: aiohttp.ClientSession, body: object) -> tuple[int, dict[str, Any]]:
-    async with http.post("/api/inventory/reservations", json=body) as response:
+async def reserve(order_service: aiohttp.ClientSession, body: object) -> tuple[int, dict[str, Any]]:
+    async with order_service.post("/api/inventory/reservations", json=body) as response:
         return response.status, await response.json(content_type=None)
 
 
 async def test_a_reservation_is_created_repeated_read_and_released(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession, order_service: aiohttp.ClientSession
 ) -> None:
-    sku = await stocked_sku(http, 5)
+    sku = await stocked_sku(admin, 5)
     order = str(uuid.uuid4())
     body = {"orderNumber": order, "items": [{"skuCode": sku, "quantity": 2}]}
 
-    status, created = await reserve(http, body)
-    repeat_status, repeated = await reserve(http, body)
+    status, created = await reserve(order_service, body)
+    repeat_status, repeated = await reserve(order_service, body)
 
     assert (status, repeat_status) == (201, 201)
     assert (
@@ -52,25 +57,25 @@ async def test_a_reservation_is_created_repeated_read_and_released(
         }
     )
     assert await quantity_of(http, sku) == 3
-    async with http.get(f"/api/inventory/reservations/{order}") as response:
+    async with order_service.get(f"/api/inventory/reservations/{order}") as response:
         assert await response.json() == created
     for _ in range(2):
-        async with http.delete(f"/api/inventory/reservations/{order}") as response:
+        async with order_service.delete(f"/api/inventory/reservations/{order}") as response:
             assert response.status == 200
             assert (await response.json())["status"] == "RELEASED"
     assert await quantity_of(http, sku) == 5
 
 
 async def test_short_stock_is_a_409_problem_naming_each_short_sku(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession, order_service: aiohttp.ClientSession
 ) -> None:
-    plenty, scarce = await stocked_sku(http, 10), await stocked_sku(http, 1)
+    plenty, scarce = await stocked_sku(admin, 10), await stocked_sku(admin, 1)
     body = {
         "orderNumber": str(uuid.uuid4()),
         "items": [{"skuCode": plenty, "quantity": 2}, {"skuCode": scarce, "quantity": 3}],
     }
 
-    async with http.post("/api/inventory/reservations", json=body) as response:
+    async with order_service.post("/api/inventory/reservations", json=body) as response:
         problem = await assert_problem(response, 409)
 
     assert problem["type"].endswith("insufficient-stock")
@@ -79,13 +84,13 @@ async def test_short_stock_is_a_409_problem_naming_each_short_sku(
 
 
 async def test_short_stock_answers_the_order_and_its_shortages_in_this_exact_body(
-    http: aiohttp.ClientSession,
+    admin: aiohttp.ClientSession, order_service: aiohttp.ClientSession
 ) -> None:
-    scarce = await stocked_sku(http, 1)
+    scarce = await stocked_sku(admin, 1)
     order = str(uuid.uuid4())
     body = {"orderNumber": order, "items": [{"skuCode": scarce, "quantity": 3}]}
 
-    async with http.post("/api/inventory/reservations", json=body) as response:
+    async with order_service.post("/api/inventory/reservations", json=body) as response:
         sent = await response.read()
 
     assert sent == orjson.dumps(
@@ -102,14 +107,14 @@ async def test_short_stock_answers_the_order_and_its_shortages_in_this_exact_bod
 
 
 async def test_a_reservation_after_its_release_is_a_409_problem_and_takes_nothing(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession, order_service: aiohttp.ClientSession
 ) -> None:
-    sku = await stocked_sku(http, 5)
+    sku = await stocked_sku(admin, 5)
     order = str(uuid.uuid4())
-    async with http.delete(f"/api/inventory/reservations/{order}") as response:
+    async with order_service.delete(f"/api/inventory/reservations/{order}") as response:
         assert response.status == 200
 
-    async with http.post(
+    async with order_service.post(
         "/api/inventory/reservations",
         json={"orderNumber": order, "items": [{"skuCode": sku, "quantity": 1}]},
     ) as response:
@@ -129,9 +134,11 @@ async def test_a_reservation_after_its_release_is_a_409_problem_and_takes_nothin
     assert await quantity_of(http, sku) == 5
 
 
-async def test_an_unknown_reservation_is_a_404_problem(http: aiohttp.ClientSession) -> None:
+async def test_an_unknown_reservation_is_a_404_problem(
+    order_service: aiohttp.ClientSession,
+) -> None:
     order = str(uuid.uuid4())
-    async with http.get(f"/api/inventory/reservations/{order}") as response:
+    async with order_service.get(f"/api/inventory/reservations/{order}") as response:
         problem = await assert_problem(response, 404)
 
     assert problem["type"] == "urn:shopstack:problem:reservation-not-found"
@@ -151,19 +158,25 @@ async def reservation_counts(http: aiohttp.ClientSession) -> dict[str, float]:
 
 
 async def test_every_reservation_and_release_request_is_counted_by_result_repeats_included(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession, order_service: aiohttp.ClientSession
 ) -> None:
-    sku = await stocked_sku(http, 5)
+    sku = await stocked_sku(admin, 5)
     taken, short, released = (str(uuid.uuid4()) for _ in range(3))
     before = await reservation_counts(http)
 
     for _ in range(2):
-        await reserve(http, {"orderNumber": taken, "items": [{"skuCode": sku, "quantity": 2}]})
-        await reserve(http, {"orderNumber": short, "items": [{"skuCode": sku, "quantity": 9}]})
-        async with http.delete(f"/api/inventory/reservations/{released}"):
+        await reserve(
+            order_service, {"orderNumber": taken, "items": [{"skuCode": sku, "quantity": 2}]}
+        )
+        await reserve(
+            order_service, {"orderNumber": short, "items": [{"skuCode": sku, "quantity": 9}]}
+        )
+        async with order_service.delete(f"/api/inventory/reservations/{released}"):
             pass
     for _ in range(3):
-        await reserve(http, {"orderNumber": released, "items": [{"skuCode": sku, "quantity": 1}]})
+        await reserve(
+            order_service, {"orderNumber": released, "items": [{"skuCode": sku, "quantity": 1}]}
+        )
 
     after = await reservation_counts(http)
     assert {result: after[result] - before[result] for result in after} == {
@@ -187,9 +200,13 @@ async def test_every_reservation_and_release_request_is_counted_by_result_repeat
     ids=str,
 )
 async def test_an_invalid_reservation_is_a_422_problem_and_takes_nothing(
-    http: aiohttp.ClientSession, change: dict[str, Any], field: str
+    http: aiohttp.ClientSession,
+    admin: aiohttp.ClientSession,
+    order_service: aiohttp.ClientSession,
+    change: dict[str, Any],
+    field: str,
 ) -> None:
-    sku = await stocked_sku(http, 5)
+    sku = await stocked_sku(admin, 5)
     body = {"orderNumber": str(uuid.uuid4()), "items": [{"skuCode": sku, "quantity": 1}]}
     body |= {
         key: [item | {"skuCode": item["skuCode"].replace("SKU", sku)} for item in value]
@@ -198,7 +215,7 @@ async def test_an_invalid_reservation_is_a_422_problem_and_takes_nothing(
         for key, value in change.items()
     }
 
-    async with http.post("/api/inventory/reservations", json=body) as response:
+    async with order_service.post("/api/inventory/reservations", json=body) as response:
         await assert_problem(response, 422, fields={field})
 
     assert await quantity_of(http, sku) == 5

@@ -14,11 +14,15 @@ from order_service.adapters.sql import MIGRATIONS, VERSION_TABLE, SqlOrderReposi
 from order_service.config import Settings
 from order_service.ports import Catalog
 from order_service.service import Ordering, keep_settling_abandoned_orders
+from shopkit.auth import ClientCredentials
 from shopkit.health import HealthCheck
 from shopkit.http_client import ServiceClient, close_session, create_session
 from shopkit.metrics import ServiceMetrics
 from shopkit.sql import PoolCollector, create_engine, ping, upgrade_schema
 from shopkit.wiring import Bootstrap, Wired
+
+RESERVATION_SCOPE = "inventory:reserve"
+"""What this service's token is asked for: the inventory's reservations need it."""
 
 
 @dataclass(frozen=True)
@@ -30,10 +34,12 @@ class OrderDependencies:
 
 def bootstrap(settings: Settings) -> Bootstrap[OrderDependencies]:
     """Opens the order store on `settings.database_url` (migrated unless told not to), the
-    clients of product and inventory, and the recovery loop; closes them all after."""
+    clients of product and inventory (with this service's token), and the recovery loop;
+    closes them all after."""
 
     @asynccontextmanager
     async def wired(metrics: ServiceMetrics) -> AsyncIterator[Wired[OrderDependencies]]:
+        client_secret = settings.read_client_secret()
         engine = create_engine(settings.database_url)
         session = create_session()
         recovery: asyncio.Task[None] | None = None
@@ -42,8 +48,16 @@ def bootstrap(settings: Settings) -> Bootstrap[OrderDependencies]:
                 await upgrade_schema(engine, MIGRATIONS, VERSION_TABLE)
             metrics.registry.register(PoolCollector(engine, "order"))
             policy = settings.client_policy()
+            token = ClientCredentials(
+                session,
+                token_url=settings.token_endpoint,
+                client_id=settings.client_id,
+                client_secret=client_secret,
+                scope=[RESERVATION_SCOPE],
+                timeout_seconds=settings.call_timeout_seconds,
+            )
             catalog: Catalog = HttpCatalog(
-                ServiceClient("product", settings.product_url, session, policy, metrics)
+                ServiceClient("product", settings.product_url, session, policy, metrics, token)
             )
             if settings.price_cache_seconds > 0:
                 catalog = CachedCatalog(catalog, settings.price_cache_seconds)
@@ -51,9 +65,12 @@ def bootstrap(settings: Settings) -> Bootstrap[OrderDependencies]:
                 orders=SqlOrderRepository(engine),
                 catalog=catalog,
                 inventory=HttpInventory(
-                    ServiceClient("inventory", settings.inventory_url, session, policy, metrics)
+                    ServiceClient(
+                        "inventory", settings.inventory_url, session, policy, metrics, token
+                    )
                 ),
                 idempotency_wait_seconds=settings.idempotency_wait_seconds,
+                idempotency_key_ttl=settings.idempotency_key_ttl,
                 outcomes=PrometheusOrderOutcomes(metrics.registry),
             )
             recovery = asyncio.create_task(

@@ -1,8 +1,12 @@
 """Order service settings: ``ORDER_*`` environment variables (and ``HOST``/``PORT``)."""
 
-from pydantic import Field
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from shopkit.auth import read_secret
 from shopkit.http_client import ClientPolicy
 from shopkit.settings import ServiceSettings
 
@@ -33,6 +37,34 @@ class Settings(ServiceSettings):
     recovery_interval_seconds: float = Field(default=10.0, gt=0)
     # How long a retry with the same Idempotency-Key waits for the first request to finish.
     idempotency_wait_seconds: float = Field(default=5.0, ge=0)
+    # How long a key stands for its order; past it, the same key places a new order.
+    idempotency_key_ttl_hours: float = Field(default=24.0, gt=0)
+
+    # This service's own token (client credentials), sent on its calls to product and
+    # inventory. The secret has no default: the identity service generates it.
+    client_id: str = Field(default="order-service", min_length=1)
+    client_secret: SecretStr | None = None
+    client_secret_file: Path | None = None
+    # None: {AUTH_ISSUER}/token, the identity service's; Keycloak and Entra ID name theirs.
+    token_url: str | None = None
+
+    @property
+    def idempotency_key_ttl(self) -> timedelta:
+        return timedelta(hours=self.idempotency_key_ttl_hours)
+
+    @property
+    def token_endpoint(self) -> str:
+        return self.token_url or f"{self.auth.issuer.rstrip('/')}/token"
+
+    def read_client_secret(self) -> str:
+        """ORDER_CLIENT_SECRET, or the content of ORDER_CLIENT_SECRET_FILE: exactly one."""
+        value = self.client_secret.get_secret_value() if self.client_secret else None
+        try:
+            return read_secret(value, self.client_secret_file)
+        except (OSError, ValueError) as exc:
+            raise ValueError(
+                f"ORDER_CLIENT_SECRET or ORDER_CLIENT_SECRET_FILE is needed: {exc}"
+            ) from None
 
     def client_policy(self) -> ClientPolicy:
         return ClientPolicy(

@@ -1,10 +1,13 @@
-"""The order domain: orders, their lines, the states an order moves through, and its errors."""
+"""The order domain: orders, their lines, the states an order moves through, who may see
+them, and its errors."""
 
 import hashlib
+import hmac
+import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
@@ -71,6 +74,70 @@ class Shortage:
     available: int
 
 
+GUEST_SCOPE = "guest"
+"""The one Idempotency-Key scope all anonymous callers share."""
+MAX_SUBJECT_LENGTH = 255
+"""The longest owner subject an order records."""
+GUEST_SECRET_BYTES = 32
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks, as the order rules see them: a subject (None when anonymous), whether an
+    admin, whether a service acting for itself, and the guest secret they sent, if any."""
+
+    subject: str | None = None
+    is_admin: bool = False
+    is_service: bool = False
+    order_secret: str | None = None
+
+    @property
+    def idempotency_scope(self) -> str:
+        """Where this caller's Idempotency-Keys live: another caller's key is another key."""
+        return idempotency_scope(self.subject)
+
+    def holds_secret(self, digest: str | None) -> bool:
+        """Whether the secret this caller sent is the one `digest` was made of (in constant
+        time: how long a comparison takes tells nothing of the secret)."""
+        if digest is None or self.order_secret is None:
+            return False
+        return hmac.compare_digest(secret_digest(self.order_secret).encode(), digest.encode())
+
+
+def idempotency_scope(owner: str | None) -> str:
+    # Prefixed, so no subject can ever name the guests' scope.
+    return GUEST_SCOPE if owner is None else f"sub:{owner}"
+
+
+def new_guest_secret() -> str:
+    """The secret that alone lets its holder read or cancel a guest order (url-safe)."""
+    return secrets.token_urlsafe(GUEST_SECRET_BYTES)
+
+
+def secret_digest(secret: str) -> str:
+    """What is stored of a guest secret. SHA-256 is enough: 256 random bits need no slow
+    hash, nobody can guess them."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def ensure_may_ask_for_an_order(caller: Caller) -> None:
+    """An anonymous caller without a secret has nothing an order could be shown for."""
+    if caller.subject is None and caller.order_secret is None:
+        raise SignInRequiredError
+
+
+def listed_owner(caller: Caller) -> str | None:
+    """Whose orders `caller` lists: their own (their subject), or every order (None) for an
+    admin. A service acting for itself is no customer, and an anonymous caller no one."""
+    if caller.is_admin:
+        return None
+    if caller.subject is None:
+        raise SignInRequiredError
+    if caller.is_service:
+        raise NotACustomerError
+    return caller.subject
+
+
 @dataclass(frozen=True)
 class Order:
     order_number: str
@@ -81,10 +148,32 @@ class Order:
     idempotency_key: str | None = None
     shortages: tuple[Shortage, ...] = ()
     must_release: bool = False
+    owner: str | None = None
+    """The subject of the signed-in caller who placed it; None for a guest order."""
+    guest_secret_digest: str | None = None
 
     @property
     def total(self) -> Decimal:
         return sum((line.price * line.quantity for line in self.lines), Decimal("0.00"))
+
+    @property
+    def idempotency_scope(self) -> str:
+        return idempotency_scope(self.owner)
+
+    def visible_to(self, caller: Caller) -> bool:
+        """Its owner, an admin, or whoever holds its guest secret may read or cancel it."""
+        return (
+            caller.is_admin
+            or (self.owner is not None and caller.subject == self.owner)
+            or caller.holds_secret(self.guest_secret_digest)
+        )
+
+    def idempotency_key_expired(self, now: datetime, kept_for: timedelta) -> bool:
+        """Its Idempotency-Key is kept `kept_for`; past that, the key places a new order."""
+        return self.idempotency_key is not None and now - self.created_at >= kept_for
+
+    def forget_idempotency_key(self) -> "Order":
+        return replace(self, idempotency_key=None)
 
     def confirm(self) -> "Order":
         """Its stock was taken."""
@@ -145,9 +234,19 @@ def fingerprint(lines: Iterable[Line]) -> str:
 
 
 class OrderNotFoundError(Exception):
+    """No such order, or none the caller may see: the two are told apart to no one."""
+
     def __init__(self, order_number: str) -> None:
         super().__init__(f"no order {order_number}")
         self.order_number = order_number
+
+
+class SignInRequiredError(Exception):
+    """An anonymous caller without a guest secret asked for an order, or for the list."""
+
+
+class NotACustomerError(Exception):
+    """A service acting for itself (no admin) asked for the list of orders: it has none."""
 
 
 class UnknownSkusError(Exception):
@@ -229,6 +328,10 @@ class DependencyUnavailableError(Exception):
         super().__init__(f"{service} is unavailable: {reason}")
         self.service = service
         self.reason = reason
+
+
+class RequestNotSentError(DependencyUnavailableError):
+    """The call could not even be made (no access token): it cannot have changed anything."""
 
 
 class NothingOrderedError(DependencyUnavailableError):

@@ -26,11 +26,13 @@ class Reservation:
 
 class OrderRepository(Protocol):
     async def add(self, order: Order) -> None:
-        """Store a new order; raise DuplicateIdempotencyKeyError if its key is taken."""
+        """Store a new order; raise DuplicateIdempotencyKeyError if its key is taken in its
+        `idempotency_scope`."""
 
     async def get(self, order_number: str) -> Order | None: ...
 
-    async def get_by_idempotency_key(self, key: str) -> Order | None: ...
+    async def get_by_idempotency_key(self, scope: str, key: str) -> Order | None:
+        """The order that holds `key` in `scope` (exact, case-sensitive matches only)."""
 
     async def save_transition(self, order: Order, expected: OrderStatus) -> bool:
         """Write `order`'s status, shortages and Idempotency-Key, as the domain moved it,
@@ -39,7 +41,11 @@ class OrderRepository(Protocol):
     async def mark_must_release(self, order_number: str) -> None:
         """Remember that the order's stock must be released before it can be failed."""
 
-    async def newest(self, offset: int, limit: int) -> list[Order]: ...
+    async def newest(self, offset: int, limit: int) -> list[Order]:
+        """Every order, newest first."""
+
+    async def newest_of(self, owner: str, offset: int, limit: int) -> list[Order]:
+        """The orders `owner` placed, newest first."""
 
     async def pending_since(self, cutoff: datetime, limit: int) -> list[Order]:
         """PENDING orders created before `cutoff`, oldest first."""

@@ -1,4 +1,5 @@
-"""Order use cases: the saga that confirms an order if and only if its stock was taken."""
+"""Order use cases: the saga that confirms an order if and only if its stock was taken, and
+who may read, list or cancel an order."""
 
 import asyncio
 import logging
@@ -8,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from order_service.domain import (
+    Caller,
     DependencyUnavailableError,
     DuplicateIdempotencyKeyError,
     IdempotencyKeyReusedError,
@@ -24,10 +26,15 @@ from order_service.domain import (
     PriceChange,
     PriceChangedError,
     RequestedLine,
+    RequestNotSentError,
     UnknownSkusError,
+    ensure_may_ask_for_an_order,
     fingerprint,
+    listed_owner,
     merge_lines,
+    new_guest_secret,
     new_order_number,
+    secret_digest,
 )
 from order_service.ports import (
     Catalog,
@@ -63,42 +70,58 @@ class Ordering:
     catalog: Catalog
     inventory: Inventory
     idempotency_wait_seconds: float = 5.0
+    idempotency_key_ttl: timedelta = timedelta(hours=24)
     outcomes: OrderOutcomes = field(default_factory=IgnoreOutcomes)
 
 
-async def place_order(
-    ordering: Ordering, requested: Sequence[Line], idempotency_key: str | None = None
-) -> Order:
-    """Place an order at catalog prices and take its stock; returns it CONFIRMED.
+@dataclass(frozen=True)
+class PlacedOrder:
+    """A placed order and, when a guest placed it, the secret to it: answered this once,
+    stored only as its digest."""
 
-    A line without a price is charged the catalog's. A repeat with the same
-    `idempotency_key` answers the first order as it is now (CONFIRMED, or since CANCELLED).
-    Raises OutOfStockError (the order is kept REJECTED), NothingOrderedError or
-    OrderFailedError (a service could not answer; nothing stays taken), OrderInProgressError
-    (the first request is still placing it), and, before anything is stored,
-    UnknownSkusError, PriceChangedError or IdempotencyKeyReusedError.
+    order: Order
+    guest_secret: str | None = None
+
+
+async def place_order(
+    ordering: Ordering,
+    caller: Caller,
+    requested: Sequence[Line],
+    idempotency_key: str | None = None,
+) -> PlacedOrder:
+    """Place an order for `caller` at catalog prices and take its stock; returns it CONFIRMED.
+
+    A signed-in caller owns the order; a guest gets its secret. A line without a price is
+    charged the catalog's. A repeat with the same `idempotency_key` from the same caller (all
+    guests share one scope) within the key's lifetime answers the first order as it is now
+    (CONFIRMED, or since CANCELLED), without a secret. Raises OutOfStockError (the order is
+    kept REJECTED), NothingOrderedError or OrderFailedError (a service could not answer;
+    nothing stays taken), OrderInProgressError (the first request is still placing it), and,
+    before anything is stored, UnknownSkusError, PriceChangedError or IdempotencyKeyReusedError.
     """
     try:
-        order = await _place(ordering, requested, idempotency_key)
+        placed = await _place(ordering, caller, requested, idempotency_key)
     except DependencyUnavailableError as exc:
         raise NothingOrderedError(exc.service, exc.reason) from exc
-    refusal = _NOT_PLACED.get(order.status)
+    refusal = _NOT_PLACED.get(placed.order.status)
     if refusal is not None:
-        raise refusal(order)
-    return order
+        raise refusal(placed.order)
+    return placed
 
 
 async def _place(
-    ordering: Ordering, requested: Sequence[Line], idempotency_key: str | None
-) -> Order:
+    ordering: Ordering, caller: Caller, requested: Sequence[Line], idempotency_key: str | None
+) -> PlacedOrder:
     wanted = merge_lines(requested)
     request_fingerprint = fingerprint(wanted)
+    scope = caller.idempotency_scope
     if idempotency_key is not None:
-        earlier = await ordering.orders.get_by_idempotency_key(idempotency_key)
+        earlier = await _placed_with_key(ordering, scope, idempotency_key)
         if earlier is not None:
             return await _replay(ordering, earlier, request_fingerprint, idempotency_key)
 
     lines = await _at_catalog_prices(ordering.catalog, wanted)
+    guest_secret = new_guest_secret() if caller.subject is None else None
     order = Order(
         order_number=new_order_number(),
         status=OrderStatus.PENDING,
@@ -106,16 +129,29 @@ async def _place(
         created_at=utc_now(),
         fingerprint=request_fingerprint,
         idempotency_key=idempotency_key,
+        owner=caller.subject,
+        guest_secret_digest=secret_digest(guest_secret) if guest_secret is not None else None,
     )
     try:
         await ordering.orders.add(order)
     except DuplicateIdempotencyKeyError:
         assert idempotency_key is not None
-        earlier = await ordering.orders.get_by_idempotency_key(idempotency_key)
+        earlier = await _placed_with_key(ordering, scope, idempotency_key)
         if earlier is None:  # the racing order failed and gave its key back: place ours again
-            return await _place(ordering, requested, idempotency_key)
+            return await _place(ordering, caller, requested, idempotency_key)
         return await _replay(ordering, earlier, request_fingerprint, idempotency_key)
-    return await _take_stock(ordering, order)
+    return PlacedOrder(await _take_stock(ordering, order), guest_secret)
+
+
+async def _placed_with_key(ordering: Ordering, scope: str, key: str) -> Order | None:
+    """The order `key` placed in `scope`, while the key is kept; an expired key is let go."""
+    earlier = await ordering.orders.get_by_idempotency_key(scope, key)
+    if earlier is None or not earlier.idempotency_key_expired(
+        utc_now(), ordering.idempotency_key_ttl
+    ):
+        return earlier
+    await ordering.orders.save_transition(earlier.forget_idempotency_key(), earlier.status)
+    return None
 
 
 def _disagrees(line: RequestedLine, prices: Mapping[str, Decimal]) -> bool:
@@ -147,6 +183,10 @@ async def _at_catalog_prices(
 async def _take_stock(ordering: Ordering, order: Order) -> Order:
     try:
         reservation = await ordering.inventory.reserve(order.order_number, order.lines)
+    except RequestNotSentError:
+        # Never sent, so nothing was taken: no release is owed.
+        await _fail(ordering, order)
+        raise
     except DependencyUnavailableError:
         # The reservation may or may not have landed: release it (idempotent, and a
         # release that arrives first makes a late reservation take nothing).
@@ -154,7 +194,7 @@ async def _take_stock(ordering: Ordering, order: Order) -> Order:
         raise
     settled = await _settle_by_reservation(ordering.orders, order, reservation)
     if settled is None:  # settled meanwhile by the recovery loop: answer what it decided
-        return await get_order(ordering.orders, order.order_number)
+        return await _stored(ordering.orders, order.order_number)
     ordering.outcomes.settled(settled)
     return settled
 
@@ -179,12 +219,18 @@ async def _abandon(ordering: Ordering, order: Order) -> None:
         # Stays PENDING: the recovery loop releases it once inventory answers again.
         await ordering.orders.mark_must_release(order.order_number)
         return
+    await _fail(ordering, order)
+
+
+async def _fail(ordering: Ordering, order: Order) -> None:
     failed = order.fail()
     if await ordering.orders.save_transition(failed, expected=order.status):
         ordering.outcomes.settled(failed)
 
 
-async def _replay(ordering: Ordering, earlier: Order, request_fingerprint: str, key: str) -> Order:
+async def _replay(
+    ordering: Ordering, earlier: Order, request_fingerprint: str, key: str
+) -> PlacedOrder:
     if earlier.fingerprint != request_fingerprint:
         raise IdempotencyKeyReusedError(key)
     deadline = asyncio.get_running_loop().time() + ordering.idempotency_wait_seconds
@@ -194,28 +240,50 @@ async def _replay(ordering: Ordering, earlier: Order, request_fingerprint: str, 
         current = await ordering.orders.get(earlier.order_number)
         assert current is not None
         order = current
+    return PlacedOrder(order)
+
+
+async def get_order(orders: OrderRepository, order_number: str, caller: Caller) -> Order:
+    """The order, to its owner, an admin, or the holder of its guest secret.
+
+    Raises SignInRequiredError for an anonymous caller without a secret, and
+    OrderNotFoundError when there is no such order or `caller` may not see it.
+    """
+    ensure_may_ask_for_an_order(caller)
+    order = await orders.get(order_number)
+    if order is None or not order.visible_to(caller):
+        raise OrderNotFoundError(order_number)
     return order
 
 
-async def get_order(orders: OrderRepository, order_number: str) -> Order:
+async def _stored(orders: OrderRepository, order_number: str) -> Order:
     order = await orders.get(order_number)
     if order is None:
         raise OrderNotFoundError(order_number)
     return order
 
 
-async def list_orders(orders: OrderRepository, *, page: int, size: int) -> list[Order]:
-    """Newest first."""
-    return await orders.newest(offset=page * size, limit=size)
+async def list_orders(
+    orders: OrderRepository, caller: Caller, *, page: int, size: int
+) -> list[Order]:
+    """Newest first: a customer's own orders, or every order for an admin.
+
+    Raises SignInRequiredError (anonymous) or NotACustomerError (a service acting for itself).
+    """
+    owner = listed_owner(caller)
+    if owner is None:
+        return await orders.newest(offset=page * size, limit=size)
+    return await orders.newest_of(owner, offset=page * size, limit=size)
 
 
-async def cancel_order(ordering: Ordering, order_number: str) -> Order:
-    """Cancel a confirmed order and give its stock back; cancelling again changes nothing.
+async def cancel_order(ordering: Ordering, order_number: str, caller: Caller) -> Order:
+    """Cancel a confirmed order `caller` may see and give its stock back; cancelling again
+    changes nothing.
 
-    Raises OrderNotFoundError, NotCancellableError, or OrderUnchangedError while the
+    Raises what get_order does, NotCancellableError, or OrderUnchangedError while the
     inventory cannot answer.
     """
-    order = await get_order(ordering.orders, order_number)
+    order = await get_order(ordering.orders, order_number, caller)
     if order.status is OrderStatus.CANCELLED:
         return order
     cancelled = order.cancel()
@@ -225,7 +293,7 @@ async def cancel_order(ordering: Ordering, order_number: str) -> Order:
         raise OrderUnchangedError(exc.service, exc.reason) from exc
     if await ordering.orders.save_transition(cancelled, expected=order.status):
         ordering.outcomes.settled(cancelled)
-    return await get_order(ordering.orders, order_number)
+    return await _stored(ordering.orders, order_number)
 
 
 async def settle_abandoned_orders(
@@ -256,7 +324,7 @@ async def settle_abandoned_orders(
             logger.warning("recovery paused: %s", exc)
             break
         settled += 1
-        outcome = await get_order(ordering.orders, order.order_number)
+        outcome = await _stored(ordering.orders, order.order_number)
         ordering.outcomes.settled(outcome, by_recovery=True)
         logger.info(
             "abandoned order settled",

@@ -6,22 +6,40 @@ from decimal import Decimal
 
 import pytest
 
+from order_service import service
 from order_service.bootstrap import OrderDependencies
 from order_service.config import Settings
 from order_service.domain import (
+    Caller,
     DependencyUnavailableError,
     DuplicateIdempotencyKeyError,
+    Line,
     Order,
     OrderLine,
     OrderStatus,
+    RequestNotSentError,
     Shortage,
 )
 from order_service.main import create_app
 from order_service.ports import Reservation, ReservationStatus
 from order_service.service import Ordering
+from shopkit.auth import AuthSettings
 from shopkit.metrics import ServiceMetrics
 from shopkit.wiring import Bootstrap, Wired
 from testkit.asgi import InProcessClient, started
+from testkit.issuer import TestIssuer
+
+ALICE = Caller(subject="alice")
+BOB = Caller(subject="bob")
+ADMIN = Caller(subject="root", is_admin=True)
+GUEST = Caller()
+
+
+async def placed(
+    ordering: Ordering, caller: Caller, lines: Sequence[Line], idempotency_key: str | None = None
+) -> Order:
+    """The order `caller` placed (a guest's secret left aside)."""
+    return (await service.place_order(ordering, caller, lines, idempotency_key)).order
 
 
 class FakeOrders:
@@ -31,8 +49,8 @@ class FakeOrders:
         self.by_number: dict[str, Order] = {}
 
     async def add(self, order: Order) -> None:
-        if order.idempotency_key and any(
-            o.idempotency_key == order.idempotency_key for o in self.by_number.values()
+        if order.idempotency_key and await self.get_by_idempotency_key(
+            order.idempotency_scope, order.idempotency_key
         ):
             raise DuplicateIdempotencyKeyError
         self.by_number[order.order_number] = order
@@ -40,8 +58,15 @@ class FakeOrders:
     async def get(self, order_number: str) -> Order | None:
         return self.by_number.get(order_number)
 
-    async def get_by_idempotency_key(self, key: str) -> Order | None:
-        return next((o for o in self.by_number.values() if o.idempotency_key == key), None)
+    async def get_by_idempotency_key(self, scope: str, key: str) -> Order | None:
+        return next(
+            (
+                o
+                for o in self.by_number.values()
+                if o.idempotency_scope == scope and o.idempotency_key == key
+            ),
+            None,
+        )
 
     async def save_transition(self, order: Order, expected: OrderStatus) -> bool:
         if self.by_number[order.order_number].status is not expected:
@@ -55,6 +80,11 @@ class FakeOrders:
     async def newest(self, offset: int, limit: int) -> list[Order]:
         ordered = sorted(self.by_number.values(), key=lambda o: o.created_at, reverse=True)
         return ordered[offset : offset + limit]
+
+    async def newest_of(self, owner: str, offset: int, limit: int) -> list[Order]:
+        return [o for o in await self.newest(0, len(self.by_number)) if o.owner == owner][
+            offset : offset + limit
+        ]
 
     async def pending_since(self, cutoff: datetime, limit: int) -> list[Order]:
         pending = [
@@ -85,10 +115,13 @@ class FakeInventory:
         self.stock: dict[str, int] = {}
         self.reservations: dict[str, tuple[ReservationStatus, tuple[OrderLine, ...]]] = {}
         self.up = True
+        self.token_available = True
         self.reservation_lands_then_times_out = False
         self.release_overtakes_reservations = False
 
     def _check_up(self) -> None:
+        if not self.token_available:
+            raise RequestNotSentError("the token endpoint", "down")
         if not self.up:
             raise DependencyUnavailableError("inventory", "down")
 
@@ -164,7 +197,19 @@ def wired_with(ordering: Ordering) -> Bootstrap[OrderDependencies]:
 
 
 @pytest.fixture
-async def api(ordering: Ordering) -> AsyncIterator[InProcessClient]:
-    """The order app wired with the fakes, in-process."""
-    async with started(create_app(Settings(), bootstrap=wired_with(ordering))) as client:
+async def api(ordering: Ordering, token_issuer: TestIssuer) -> AsyncIterator[InProcessClient]:
+    """The order app wired with the fakes, in-process, trusting `token_issuer`."""
+    settings = Settings(auth=AuthSettings(issuer=token_issuer.url))
+    async with started(create_app(settings, bootstrap=wired_with(ordering))) as client:
         yield client
+
+
+def bearer(issuer: TestIssuer, subject: str, *roles: str) -> dict[str, str]:
+    """The Authorization header of a user token for `subject`."""
+    return {"Authorization": f"Bearer {issuer.mint(subject, roles=roles)}"}
+
+
+@pytest.fixture
+def alice(token_issuer: TestIssuer) -> dict[str, str]:
+    """The headers of the customer alice, signed in."""
+    return bearer(token_issuer, "alice")

@@ -21,7 +21,7 @@ from order_service.domain import (
 from order_service.ports import ReservationStatus
 from order_service.service import Ordering
 
-from .conftest import FakeCatalog, FakeInventory, FakeOrders
+from .conftest import ADMIN, ALICE, FakeCatalog, FakeInventory, FakeOrders, placed
 
 MUG = Decimal("12.50")
 TEA = Decimal("4.99")
@@ -34,7 +34,7 @@ def mugs(quantity: int, price: Decimal = MUG) -> OrderLine:
 async def test_an_order_in_stock_is_confirmed_and_takes_its_stock(
     ordering: Ordering, inventory: FakeInventory
 ) -> None:
-    order = await service.place_order(ordering, [mugs(2), OrderLine("tea", 3, TEA)])
+    order = await placed(ordering, ALICE, [mugs(2), OrderLine("tea", 3, TEA)])
 
     assert order.status is OrderStatus.CONFIRMED
     assert order.total == Decimal("39.97")
@@ -42,7 +42,7 @@ async def test_an_order_in_stock_is_confirmed_and_takes_its_stock(
 
 
 async def test_lines_for_the_same_sku_are_merged(ordering: Ordering) -> None:
-    order = await service.place_order(ordering, [mugs(1), OrderLine("tea", 1, TEA), mugs(1)])
+    order = await placed(ordering, ALICE, [mugs(1), OrderLine("tea", 1, TEA), mugs(1)])
 
     assert order.lines == (mugs(2), OrderLine("tea", 1, TEA))
 
@@ -51,7 +51,7 @@ async def test_an_order_out_of_stock_is_kept_as_rejected_and_takes_nothing(
     ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
 ) -> None:
     with pytest.raises(OutOfStockError) as refused:
-        await service.place_order(ordering, [mugs(5), OrderLine("tea", 1, TEA)])
+        await service.place_order(ordering, ALICE, [mugs(5), OrderLine("tea", 1, TEA)])
 
     order = refused.value.order
     assert order.status is OrderStatus.REJECTED
@@ -64,7 +64,7 @@ async def test_a_price_that_differs_from_the_catalog_is_refused_before_anything_
     ordering: Ordering, orders: FakeOrders
 ) -> None:
     with pytest.raises(PriceChangedError) as refused:
-        await service.place_order(ordering, [mugs(1, Decimal("10.00"))])
+        await service.place_order(ordering, ALICE, [mugs(1, Decimal("10.00"))])
 
     assert [(c.sku_code, c.requested, c.current) for c in refused.value.changes] == [
         ("mug", Decimal("10.00"), MUG)
@@ -76,7 +76,7 @@ async def test_an_unknown_sku_is_refused_before_anything_is_stored(
     ordering: Ordering, orders: FakeOrders
 ) -> None:
     with pytest.raises(UnknownSkusError) as refused:
-        await service.place_order(ordering, [OrderLine("ghost", 1, MUG), mugs(1)])
+        await service.place_order(ordering, ALICE, [OrderLine("ghost", 1, MUG), mugs(1)])
 
     assert refused.value.sku_codes == ["ghost"]
     assert orders.by_number == {}
@@ -88,7 +88,7 @@ async def test_a_catalog_outage_places_nothing(
     catalog.up = False
 
     with pytest.raises(DependencyUnavailableError):
-        await service.place_order(ordering, [mugs(1)])
+        await service.place_order(ordering, ALICE, [mugs(1)])
 
     assert orders.by_number == {}
 
@@ -99,7 +99,7 @@ async def test_an_inventory_timeout_releases_the_stock_and_fails_the_order(
     inventory.reservation_lands_then_times_out = True
 
     with pytest.raises(DependencyUnavailableError):
-        await service.place_order(ordering, [mugs(2)])
+        await service.place_order(ordering, ALICE, [mugs(2)])
 
     [order] = orders.by_number.values()
     assert order.status is OrderStatus.FAILED
@@ -112,7 +112,7 @@ async def test_an_unreachable_inventory_leaves_the_order_for_recovery_to_release
     inventory.up = False
 
     with pytest.raises(DependencyUnavailableError):
-        await service.place_order(ordering, [mugs(2)])
+        await service.place_order(ordering, ALICE, [mugs(2)])
 
     [order] = orders.by_number.values()
     assert order.status is OrderStatus.PENDING
@@ -122,8 +122,8 @@ async def test_an_unreachable_inventory_leaves_the_order_for_recovery_to_release
 async def test_a_repeat_with_the_same_idempotency_key_returns_the_first_order(
     ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
 ) -> None:
-    first = await service.place_order(ordering, [mugs(1)], idempotency_key="k1")
-    again = await service.place_order(ordering, [mugs(1)], idempotency_key="k1")
+    first = await placed(ordering, ALICE, [mugs(1)], idempotency_key="k1")
+    again = await placed(ordering, ALICE, [mugs(1)], idempotency_key="k1")
 
     assert again == first
     assert len(orders.by_number) == 1
@@ -133,10 +133,10 @@ async def test_a_repeat_with_the_same_idempotency_key_returns_the_first_order(
 async def test_an_idempotency_key_reused_for_another_request_is_refused(
     ordering: Ordering,
 ) -> None:
-    await service.place_order(ordering, [mugs(1)], idempotency_key="k1")
+    await service.place_order(ordering, ALICE, [mugs(1)], idempotency_key="k1")
 
     with pytest.raises(IdempotencyKeyReusedError):
-        await service.place_order(ordering, [mugs(2)], idempotency_key="k1")
+        await service.place_order(ordering, ALICE, [mugs(2)], idempotency_key="k1")
 
 
 async def test_a_failed_attempt_gives_its_idempotency_key_back_for_the_retry(
@@ -144,10 +144,10 @@ async def test_a_failed_attempt_gives_its_idempotency_key_back_for_the_retry(
 ) -> None:
     inventory.reservation_lands_then_times_out = True
     with pytest.raises(DependencyUnavailableError):
-        await service.place_order(ordering, [mugs(1)], idempotency_key="k1")
+        await service.place_order(ordering, ALICE, [mugs(1)], idempotency_key="k1")
     inventory.reservation_lands_then_times_out = False
 
-    retried = await service.place_order(ordering, [mugs(1)], idempotency_key="k1")
+    retried = await placed(ordering, ALICE, [mugs(1)], idempotency_key="k1")
 
     assert retried.status is OrderStatus.CONFIRMED
     assert inventory.stock["mug"] == 2
@@ -164,10 +164,10 @@ def test_the_fingerprint_ignores_line_order_and_splitting() -> None:
 async def test_cancelling_returns_the_stock_exactly_once(
     ordering: Ordering, inventory: FakeInventory
 ) -> None:
-    order = await service.place_order(ordering, [mugs(2)])
+    order = await placed(ordering, ALICE, [mugs(2)])
 
-    first = await service.cancel_order(ordering, order.order_number)
-    second = await service.cancel_order(ordering, order.order_number)
+    first = await service.cancel_order(ordering, order.order_number, ALICE)
+    second = await service.cancel_order(ordering, order.order_number, ALICE)
 
     assert first.status is second.status is OrderStatus.CANCELLED
     assert inventory.stock["mug"] == 3
@@ -175,11 +175,11 @@ async def test_cancelling_returns_the_stock_exactly_once(
 
 async def test_only_a_confirmed_order_can_be_cancelled(ordering: Ordering) -> None:
     with pytest.raises(OutOfStockError) as out_of_stock:
-        await service.place_order(ordering, [mugs(9)])
+        await service.place_order(ordering, ALICE, [mugs(9)])
     rejected = out_of_stock.value.order
 
     with pytest.raises(NotCancellableError):
-        await service.cancel_order(ordering, rejected.order_number)
+        await service.cancel_order(ordering, rejected.order_number, ALICE)
 
 
 async def test_recovery_confirms_an_abandoned_order_whose_stock_was_taken(
@@ -189,7 +189,7 @@ async def test_recovery_confirms_an_abandoned_order_whose_stock_was_taken(
 
     assert await service.settle_abandoned_orders(ordering, older_than=timedelta(0)) == 1
 
-    assert (await service.get_order(orders, order)).status is OrderStatus.CONFIRMED
+    assert (await service.get_order(orders, order, ADMIN)).status is OrderStatus.CONFIRMED
     assert inventory.stock["mug"] == 1
 
 
@@ -200,7 +200,7 @@ async def test_recovery_fails_an_abandoned_order_without_stock_and_blocks_a_late
 
     await service.settle_abandoned_orders(ordering, older_than=timedelta(0))
 
-    assert (await service.get_order(orders, order.order_number)).status is OrderStatus.FAILED
+    assert (await service.get_order(orders, order.order_number, ADMIN)).status is OrderStatus.FAILED
     late = await inventory.reserve(order.order_number, order.lines)
     assert late.status is ReservationStatus.RELEASED
     assert inventory.stock["mug"] == 3
@@ -214,7 +214,7 @@ async def test_recovery_releases_an_order_marked_for_release_even_if_it_was_rese
 
     await service.settle_abandoned_orders(ordering, older_than=timedelta(0))
 
-    assert (await service.get_order(orders, number)).status is OrderStatus.FAILED
+    assert (await service.get_order(orders, number, ADMIN)).status is OrderStatus.FAILED
     assert inventory.stock["mug"] == 3
 
 
@@ -228,7 +228,9 @@ async def test_recovery_waits_while_inventory_is_down_and_leaves_young_orders_al
     inventory.up = True
     assert await service.settle_abandoned_orders(ordering, older_than=timedelta(days=2)) == 0
 
-    assert (await service.get_order(orders, order.order_number)).status is OrderStatus.PENDING
+    assert (
+        await service.get_order(orders, order.order_number, ADMIN)
+    ).status is OrderStatus.PENDING
 
 
 async def _abandoned_before_reservation(ordering: Ordering, orders: FakeOrders) -> Order:

@@ -9,7 +9,7 @@ from order_service.domain import OrderLine, OrderStatus, PriceChange, PriceChang
 from order_service.service import Ordering
 from testkit.clock import ManualClock
 
-from .conftest import FakeCatalog
+from .conftest import ALICE, FakeCatalog, placed
 
 MUG = Decimal("12.50")
 
@@ -77,10 +77,10 @@ async def test_an_order_at_a_price_newer_than_the_remembered_one_is_confirmed(
     ordering: Ordering, cached: CachedCatalog, catalog: FakeCatalog
 ) -> None:
     with_cache = replace(ordering, catalog=cached)
-    await service.place_order(with_cache, [OrderLine("mug", 1, MUG)])
+    await service.place_order(with_cache, ALICE, [OrderLine("mug", 1, MUG)])
     catalog.price_list["mug"] = Decimal("13.00")
 
-    order = await service.place_order(with_cache, [OrderLine("mug", 1, Decimal("13.00"))])
+    order = await placed(with_cache, ALICE, [OrderLine("mug", 1, Decimal("13.00"))])
 
     assert order.status is OrderStatus.CONFIRMED
 
@@ -89,11 +89,11 @@ async def test_a_price_refusal_is_judged_on_the_catalog_as_it_is_now(
     ordering: Ordering, cached: CachedCatalog, catalog: FakeCatalog
 ) -> None:
     with_cache = replace(ordering, catalog=cached)
-    await service.place_order(with_cache, [OrderLine("mug", 1, MUG)])
+    await service.place_order(with_cache, ALICE, [OrderLine("mug", 1, MUG)])
     catalog.price_list["mug"] = Decimal("13.00")
 
     with pytest.raises(PriceChangedError) as refused:
-        await service.place_order(with_cache, [OrderLine("mug", 1, Decimal("12.00"))])
+        await service.place_order(with_cache, ALICE, [OrderLine("mug", 1, Decimal("12.00"))])
 
     assert refused.value.changes == [PriceChange("mug", Decimal("12.00"), Decimal("13.00"))]
 

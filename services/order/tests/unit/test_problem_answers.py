@@ -9,6 +9,7 @@ import pytest
 from order_service import service
 from order_service.domain import Order, OrderLine, OrderStatus, fingerprint
 from testkit.asgi import Answer, InProcessClient
+from testkit.issuer import TestIssuer
 
 from .conftest import FakeCatalog, FakeInventory, FakeOrders
 
@@ -26,9 +27,14 @@ def problem(status: int, slug: str, title: str, detail: str, instance: str) -> d
     }
 
 
-async def place(api: InProcessClient, *lines: dict[str, Any], key: str | None = None) -> Answer:
-    headers = {"Idempotency-Key": key} if key else None
-    return await api.request("POST", CREATE, {"orderLineItemsDtoList": list(lines)}, headers)
+async def place(
+    api: InProcessClient,
+    *lines: dict[str, Any],
+    key: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Answer:
+    sent = (headers or {}) | ({"Idempotency-Key": key} if key else {})
+    return await api.request("POST", CREATE, {"orderLineItemsDtoList": list(lines)}, sent)
 
 
 async def test_unknown_skus_are_a_422_naming_them(
@@ -141,11 +147,13 @@ async def test_a_repeat_of_an_order_still_placing_is_a_409_to_retry_shortly(
 
 
 @pytest.mark.parametrize("action", ["", "/cancel"])
-async def test_an_unknown_order_is_a_404(api: InProcessClient, action: str) -> None:
+async def test_an_unknown_order_is_a_404(
+    api: InProcessClient, alice: dict[str, str], action: str
+) -> None:
     number = str(uuid.uuid4())
     path = f"/api/order/{number}{action}"
 
-    answer = await api.request("POST" if action else "GET", path)
+    answer = await api.request("POST" if action else "GET", path, headers=alice)
 
     assert answer.status == 404
     assert answer.body == problem(
@@ -154,13 +162,13 @@ async def test_an_unknown_order_is_a_404(api: InProcessClient, action: str) -> N
 
 
 async def test_cancelling_an_order_that_is_not_confirmed_is_a_409_naming_its_status(
-    api: InProcessClient, orders: FakeOrders
+    api: InProcessClient, orders: FakeOrders, alice: dict[str, str]
 ) -> None:
-    await place(api, MUG_LINE | {"quantity": 5})
+    await place(api, MUG_LINE | {"quantity": 5}, headers=alice)
     [rejected] = orders.by_number.values()
     path = f"/api/order/{rejected.order_number}/cancel"
 
-    answer = await api.request("POST", path)
+    answer = await api.request("POST", path, headers=alice)
 
     assert answer.status == 409
     assert answer.body == problem(
@@ -179,7 +187,7 @@ async def test_a_cancel_the_inventory_cannot_answer_is_a_503_saying_nothing_chan
     inventory.up = False
     path = f"/api/order/{placed.body['orderNumber']}/cancel"
 
-    answer = await api.request("POST", path)
+    answer = await api.request("POST", path, headers={"Order-Secret": placed.body["guestSecret"]})
 
     assert answer.status == 503
     assert answer.headers["retry-after"] == "2"
@@ -190,3 +198,61 @@ async def test_a_cancel_the_inventory_cannot_answer_is_a_503_saying_nothing_chan
         "inventory is unavailable; the order is unchanged.",
         path,
     )
+
+
+@pytest.mark.parametrize("action", ["", "/cancel"])
+async def test_an_order_asked_for_anonymously_without_its_secret_is_a_401_to_sign_in(
+    api: InProcessClient, action: str
+) -> None:
+    placed = await place(api, MUG_LINE)
+    path = f"/api/order/{placed.body['orderNumber']}{action}"
+
+    answer = await api.request("POST" if action else "GET", path)
+
+    assert answer.status == 401
+    assert answer.headers["www-authenticate"] == "Bearer"
+    assert answer.body == problem(
+        401,
+        "unauthenticated",
+        "Unauthenticated",
+        "Sign in (Authorization: Bearer), or send a guest order's secret in Order-Secret.",
+        path,
+    )
+
+
+async def test_the_list_of_orders_for_a_service_token_is_a_403(
+    api: InProcessClient, token_issuer: TestIssuer
+) -> None:
+    token = token_issuer.mint_service("inventory-service", scopes=["inventory:reserve"])
+
+    answer = await api.request("GET", "/api/order", headers={"Authorization": f"Bearer {token}"})
+
+    assert answer.status == 403
+    assert answer.headers["www-authenticate"] == 'Bearer error="insufficient_scope"'
+    assert answer.body == problem(
+        403,
+        "forbidden",
+        "Forbidden",
+        "Only customers and admins list orders; a service has none.",
+        "/api/order",
+    )
+
+
+async def test_the_token_endpoint_down_while_placing_is_a_503_saying_nothing_was_ordered(
+    api: InProcessClient, inventory: FakeInventory, orders: FakeOrders
+) -> None:
+    inventory.token_available = False
+
+    answer = await place(api, MUG_LINE)
+
+    assert answer.status == 503
+    assert answer.headers["retry-after"] == "2"
+    assert answer.body == problem(
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        "the token endpoint is unavailable; nothing was ordered. Try again.",
+        CREATE,
+    )
+    assert [order.status for order in orders.by_number.values()] == [OrderStatus.FAILED]
+    assert inventory.stock["mug"] == 3

@@ -20,7 +20,7 @@ from order_service.domain import (
 )
 from order_service.service import Ordering
 
-from .conftest import FakeCatalog, FakeInventory, FakeOrders
+from .conftest import ADMIN, ALICE, FakeCatalog, FakeInventory, FakeOrders, placed
 
 MUGS = [OrderLine("mug", 1, Decimal("12.50"))]
 
@@ -35,11 +35,12 @@ async def test_a_repeat_while_the_first_request_is_still_placing_is_in_progress(
         created_at=service.utc_now(),
         fingerprint=fingerprint(MUGS),
         idempotency_key="k1",
+        owner=ALICE.subject,
     )
     await orders.add(first)
 
     with pytest.raises(OrderInProgressError) as in_progress:
-        await service.place_order(ordering, MUGS, idempotency_key="k1")
+        await service.place_order(ordering, ALICE, MUGS, idempotency_key="k1")
 
     assert in_progress.value.order == first
 
@@ -50,11 +51,11 @@ async def test_an_order_whose_reservation_a_release_overtook_fails_and_gives_its
     inventory.release_overtakes_reservations = True
 
     with pytest.raises(OrderFailedError) as failed:
-        await service.place_order(ordering, MUGS, idempotency_key="k1")
+        await service.place_order(ordering, ALICE, MUGS, idempotency_key="k1")
 
     assert failed.value.order.status is OrderStatus.FAILED
     assert await orders.get(failed.value.order.order_number) == failed.value.order
-    assert await orders.get_by_idempotency_key("k1") is None
+    assert await orders.get_by_idempotency_key(ALICE.idempotency_scope, "k1") is None
     assert inventory.stock["mug"] == 3
 
 
@@ -64,7 +65,7 @@ async def test_a_catalog_outage_is_nothing_ordered_naming_the_catalog(
     catalog.up = False
 
     with pytest.raises(NothingOrderedError) as unavailable:
-        await service.place_order(ordering, MUGS)
+        await service.place_order(ordering, ALICE, MUGS)
 
     assert unavailable.value.service == "product"
 
@@ -75,7 +76,7 @@ async def test_an_inventory_outage_is_nothing_ordered_naming_the_inventory(
     inventory.up = False
 
     with pytest.raises(NothingOrderedError) as unavailable:
-        await service.place_order(ordering, MUGS)
+        await service.place_order(ordering, ALICE, MUGS)
 
     assert unavailable.value.service == "inventory"
 
@@ -83,23 +84,25 @@ async def test_an_inventory_outage_is_nothing_ordered_naming_the_inventory(
 async def test_a_cancel_the_inventory_cannot_answer_leaves_the_order_confirmed(
     ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
 ) -> None:
-    order = await service.place_order(ordering, MUGS)
+    order = await placed(ordering, ALICE, MUGS)
     inventory.up = False
 
     with pytest.raises(OrderUnchangedError) as unavailable:
-        await service.cancel_order(ordering, order.order_number)
+        await service.cancel_order(ordering, order.order_number, ALICE)
 
     assert isinstance(unavailable.value, DependencyUnavailableError)
     assert unavailable.value.service == "inventory"
-    assert (await service.get_order(orders, order.order_number)).status is OrderStatus.CONFIRMED
+    assert (
+        await service.get_order(orders, order.order_number, ADMIN)
+    ).status is OrderStatus.CONFIRMED
 
 
 async def test_a_repeat_after_the_order_was_cancelled_answers_it_as_it_is_now(
     ordering: Ordering,
 ) -> None:
-    order = await service.place_order(ordering, MUGS, idempotency_key="k1")
-    await service.cancel_order(ordering, order.order_number)
+    order = await placed(ordering, ALICE, MUGS, idempotency_key="k1")
+    await service.cancel_order(ordering, order.order_number, ALICE)
 
-    again = await service.place_order(ordering, MUGS, idempotency_key="k1")
+    again = await placed(ordering, ALICE, MUGS, idempotency_key="k1")
 
     assert again == replace(order, status=OrderStatus.CANCELLED)

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from testkit.asgi import InProcessClient
+from testkit.issuer import TestIssuer
 
 from .conftest import FakeInventory, FakeOrders
 
@@ -103,9 +104,9 @@ async def test_a_priced_and_an_unpriced_line_of_one_sku_are_a_422(api: InProcess
 
 
 async def test_one_key_for_an_unpriced_and_a_priced_body_is_a_reused_key(
-    api: InProcessClient,
+    api: InProcessClient, alice: dict[str, str]
 ) -> None:
-    key = {"Idempotency-Key": "k1"}
+    key = {"Idempotency-Key": "k1"} | alice
     first = await api.request("POST", "/api/order/create", {DTO_LIST: [unpriced("mug")]}, key)
     retry = await api.request("POST", "/api/order/create", {LIST_DTO: [unpriced("mug")]}, key)
 
@@ -126,3 +127,73 @@ async def test_the_openapi_document_shows_both_names_and_an_optional_price(
     assert "required" not in schemas["OrderRequest"]
     assert "price" in schemas["OrderLineRequest"]["properties"]
     assert "price" not in schemas["OrderLineRequest"]["required"]
+
+
+async def test_a_guest_order_answers_its_secret_and_a_customers_answers_none(
+    api: InProcessClient, alice: dict[str, str]
+) -> None:
+    guest = await api.request("POST", "/api/order/create", {DTO_LIST: [mugs()]})
+    customer = await api.request("POST", "/api/order/create", {DTO_LIST: [mugs()]}, alice)
+
+    assert guest.status == customer.status == 201
+    assert len(guest.body["guestSecret"]) >= 43
+    assert "guestSecret" not in customer.body
+    assert guest.body.keys() - {"guestSecret"} == customer.body.keys()
+
+
+async def test_a_guest_reads_and_cancels_their_order_with_the_order_secret_header(
+    api: InProcessClient, inventory: FakeInventory
+) -> None:
+    placed = await api.request("POST", "/api/order/create", {DTO_LIST: [mugs(2)]})
+    path = f"/api/order/{placed.body['orderNumber']}"
+    holder = {"Order-Secret": placed.body["guestSecret"]}
+
+    read = await api.request("GET", path, headers=holder)
+    cancelled = await api.request("POST", f"{path}/cancel", headers=holder)
+
+    assert read.status == 200
+    assert read.body == {k: v for k, v in placed.body.items() if k != "guestSecret"}
+    assert cancelled.status == 200
+    assert cancelled.body["status"] == "CANCELLED"
+    assert inventory.stock["mug"] == 3
+
+
+@pytest.mark.parametrize("secret", ["has space", "x" * 129, "semi;colon"], ids=str)
+async def test_a_malformed_order_secret_is_a_422_naming_the_header(
+    api: InProcessClient, secret: str
+) -> None:
+    path = "/api/order/7d1f5c2e-55a4-4a8e-9d59-0b0f5a3c9e11"
+
+    answer = await api.request("GET", path, headers={"Order-Secret": secret})
+
+    assert answer.status == 422
+    assert {error["field"] for error in answer.body["errors"]} == {"Order-Secret"}
+
+
+async def test_the_openapi_document_shows_the_order_secret_header_and_the_guest_secret(
+    api: InProcessClient,
+) -> None:
+    document = (await api.request("GET", "/openapi.json")).body
+
+    for path, method in (
+        ("/api/order/{orderNumber}", "get"),
+        ("/api/order/{orderNumber}/cancel", "post"),
+    ):
+        parameters = {p["name"]: p for p in document["paths"][path][method]["parameters"]}
+        assert parameters["Order-Secret"]["in"] == "header"
+    placed = document["components"]["schemas"]["PlacedOrderResponse"]
+    assert "guestSecret" in placed["properties"]
+
+
+async def test_a_token_whose_subject_no_order_could_record_is_a_401_not_a_500(
+    api: InProcessClient, token_issuer: TestIssuer, orders: FakeOrders
+) -> None:
+    token = token_issuer.mint("x" * 256)
+
+    answer = await api.request(
+        "POST", "/api/order/create", {DTO_LIST: [mugs()]}, {"Authorization": f"Bearer {token}"}
+    )
+
+    assert answer.status == 401
+    assert answer.body["type"] == "urn:shopstack:problem:unauthenticated"
+    assert orders.by_number == {}

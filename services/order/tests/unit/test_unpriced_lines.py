@@ -18,7 +18,7 @@ from order_service.domain import (
 )
 from order_service.service import Ordering
 
-from .conftest import FakeCatalog, FakeOrders
+from .conftest import ALICE, FakeCatalog, FakeOrders, placed
 
 MUG = Decimal("12.50")
 TEA = Decimal("4.99")
@@ -27,9 +27,7 @@ TEA = Decimal("4.99")
 async def test_a_line_without_a_price_is_charged_the_catalog_price(
     ordering: Ordering, orders: FakeOrders
 ) -> None:
-    order = await service.place_order(
-        ordering, [RequestedLine("mug", 2), RequestedLine("tea", 1, TEA)]
-    )
+    order = await placed(ordering, ALICE, [RequestedLine("mug", 2), RequestedLine("tea", 1, TEA)])
 
     assert order.lines == (OrderLine("mug", 2, MUG), OrderLine("tea", 1, TEA))
     assert order.total == Decimal("29.99")
@@ -41,7 +39,7 @@ async def test_a_given_price_that_differs_is_still_refused_beside_an_unpriced_li
 ) -> None:
     with pytest.raises(PriceChangedError) as refused:
         await service.place_order(
-            ordering, [RequestedLine("mug", 1), RequestedLine("tea", 1, Decimal("5.99"))]
+            ordering, ALICE, [RequestedLine("mug", 1), RequestedLine("tea", 1, Decimal("5.99"))]
         )
 
     assert refused.value.changes == [PriceChange("tea", Decimal("5.99"), TEA)]
@@ -50,7 +48,7 @@ async def test_a_given_price_that_differs_is_still_refused_beside_an_unpriced_li
 
 async def test_an_unpriced_line_of_an_unknown_sku_is_refused(ordering: Ordering) -> None:
     with pytest.raises(UnknownSkusError) as refused:
-        await service.place_order(ordering, [RequestedLine("ghost", 1)])
+        await service.place_order(ordering, ALICE, [RequestedLine("ghost", 1)])
 
     assert refused.value.sku_codes == ["ghost"]
 
@@ -58,7 +56,7 @@ async def test_an_unpriced_line_of_an_unknown_sku_is_refused(ordering: Ordering)
 async def test_unpriced_lines_at_remembered_prices_ask_the_catalog_once(
     ordering: Ordering, catalog: FakeCatalog
 ) -> None:
-    await service.place_order(ordering, [RequestedLine("mug", 1)])
+    await service.place_order(ordering, ALICE, [RequestedLine("mug", 1)])
 
     assert catalog.lookups == 1
 
@@ -88,9 +86,9 @@ def test_priced_lines_keep_the_fingerprint_they_had_before_lines_could_be_unpric
 
 
 async def test_a_retry_of_an_unpriced_order_answers_the_first_order(ordering: Ordering) -> None:
-    first = await service.place_order(ordering, [RequestedLine("mug", 1)], idempotency_key="k1")
+    first = await placed(ordering, ALICE, [RequestedLine("mug", 1)], idempotency_key="k1")
 
-    again = await service.place_order(ordering, [RequestedLine("mug", 1)], idempotency_key="k1")
+    again = await placed(ordering, ALICE, [RequestedLine("mug", 1)], idempotency_key="k1")
 
     assert again == first
 
@@ -98,7 +96,9 @@ async def test_a_retry_of_an_unpriced_order_answers_the_first_order(ordering: Or
 async def test_one_key_for_an_unpriced_then_a_priced_body_is_refused_as_reused(
     ordering: Ordering,
 ) -> None:
-    await service.place_order(ordering, [RequestedLine("mug", 1)], idempotency_key="k1")
+    await service.place_order(ordering, ALICE, [RequestedLine("mug", 1)], idempotency_key="k1")
 
     with pytest.raises(IdempotencyKeyReusedError):
-        await service.place_order(ordering, [RequestedLine("mug", 1, MUG)], idempotency_key="k1")
+        await service.place_order(
+            ordering, ALICE, [RequestedLine("mug", 1, MUG)], idempotency_key="k1"
+        )

@@ -1,39 +1,17 @@
-"""The product API over real HTTP, on every store: the contract and every bad input."""
+"""The product API over real HTTP, on every store: the contract and every bad input.
+
+Reads are anonymous, as the shop's are; writes send an admin's token (who may call what is
+test_access_control.py's subject).
+"""
 
 import re
 import secrets
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import aiohttp
 import pytest
 
-from product_service.config import Settings
-from product_service.main import create_app
 from testkit.http import assert_problem
-from testkit.live_server import serve_in_thread
-from testkit.mongo import mongo_database_url
-
-
-@pytest.fixture(scope="module", params=["sqlite", "mariadb", "mongo-wire"])
-def product_api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('product')}/product.db"
-    elif request.param == "mariadb":
-        url = request.getfixturevalue("mariadb_database_factory")("product_api")
-    else:
-        server = request.getfixturevalue("mongo_wire_server")
-        url = mongo_database_url(server, f"shopstack_api_{secrets.token_hex(4)}")
-    with serve_in_thread(create_app(Settings(database_url=url))) as base_url:
-        yield base_url
-
-
-@pytest.fixture
-async def http(product_api: str) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(base_url=product_api) as session:
-        yield session
 
 
 def new_sku() -> str:
@@ -47,19 +25,19 @@ async def all_products(http: aiohttp.ClientSession) -> list[dict[str, Any]]:
         return products
 
 
-async def create(http: aiohttp.ClientSession, **fields: Any) -> dict[str, Any]:
+async def create(admin: aiohttp.ClientSession, **fields: Any) -> dict[str, Any]:
     body = {"name": "Mug", "description": "Stoneware", "price": 12.5, "skuCode": new_sku()}
-    async with http.post("/api/product/create", json=body | fields) as response:
+    async with admin.post("/api/product/create", json=body | fields) as response:
         assert response.status == 201, await response.text()
         created: dict[str, Any] = await response.json()
         return created
 
 
 async def test_a_created_product_is_answered_in_the_reference_shape(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
 ) -> None:
     sku = new_sku()
-    created = await create(http, skuCode=sku, price=19.99)
+    created = await create(admin, skuCode=sku, price=19.99)
 
     assert set(created) == {"id", "name", "description", "price", "skuCode"}
     assert created["price"] == 19.99
@@ -67,8 +45,10 @@ async def test_a_created_product_is_answered_in_the_reference_shape(
     assert created in await all_products(http)
 
 
-async def test_a_product_is_read_by_id(http: aiohttp.ClientSession) -> None:
-    created = await create(http)
+async def test_a_product_is_read_by_id(
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
+) -> None:
+    created = await create(admin)
 
     async with http.get(f"/api/product/{created['id']}") as response:
         assert response.status == 200
@@ -88,8 +68,10 @@ async def test_an_unknown_product_id_is_a_404_problem(http: aiohttp.ClientSessio
     }
 
 
-async def test_products_are_looked_up_by_sku_in_request_order(http: aiohttp.ClientSession) -> None:
-    first, second = await create(http), await create(http)
+async def test_products_are_looked_up_by_sku_in_request_order(
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
+) -> None:
+    first, second = await create(admin), await create(admin)
     query = f"skuCode={second['skuCode']}&skuCode=unknown-sku,{first['skuCode']}"
 
     async with http.get(f"/api/product?{query}") as response:
@@ -97,9 +79,11 @@ async def test_products_are_looked_up_by_sku_in_request_order(http: aiohttp.Clie
         assert await response.json() == [second, first]
 
 
-async def test_the_catalog_pages_by_page_and_size(http: aiohttp.ClientSession) -> None:
+async def test_the_catalog_pages_by_page_and_size(
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
+) -> None:
     for _ in range(3):
-        await create(http)
+        await create(admin)
     everything = await all_products(http)
 
     async with http.get("/api/product/allProducts", params={"page": 1, "size": 2}) as response:
@@ -135,12 +119,15 @@ async def test_bad_paging_is_a_422_problem(http: aiohttp.ClientSession, query: s
     ids=str,
 )
 async def test_an_invalid_field_is_a_422_problem_naming_it_and_nothing_is_stored(
-    http: aiohttp.ClientSession, changes: dict[str, Any], bad_field: str
+    http: aiohttp.ClientSession,
+    admin: aiohttp.ClientSession,
+    changes: dict[str, Any],
+    bad_field: str,
 ) -> None:
     before = await all_products(http)
     body = {"name": "Mug", "description": "", "price": 12.5, "skuCode": new_sku()} | changes
 
-    async with http.post("/api/product/create", json=body) as response:
+    async with admin.post("/api/product/create", json=body) as response:
         await assert_problem(response, 422, fields={bad_field})
 
     assert await all_products(http) == before
@@ -148,32 +135,32 @@ async def test_an_invalid_field_is_a_422_problem_naming_it_and_nothing_is_stored
 
 @pytest.mark.parametrize("missing", ["name", "price"])
 async def test_a_missing_field_is_a_422_problem_and_nothing_is_stored(
-    http: aiohttp.ClientSession, missing: str
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession, missing: str
 ) -> None:
     before = await all_products(http)
     body = {"name": "Mug", "price": 12.5, "skuCode": new_sku()}
     del body[missing]
 
-    async with http.post("/api/product/create", json=body) as response:
+    async with admin.post("/api/product/create", json=body) as response:
         await assert_problem(response, 422, fields={missing})
 
     assert await all_products(http) == before
 
 
-async def create_without_sku(http: aiohttp.ClientSession, name: str) -> dict[str, Any]:
+async def create_without_sku(admin: aiohttp.ClientSession, name: str) -> dict[str, Any]:
     body = {"name": name, "description": "Stoneware", "price": 12.5}
-    async with http.post("/api/product/create", json=body) as response:
+    async with admin.post("/api/product/create", json=body) as response:
         assert response.status == 201, await response.text()
         created: dict[str, Any] = await response.json()
         return created
 
 
 async def test_a_product_created_without_a_sku_gets_one_derived_from_its_name(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
 ) -> None:
     token = secrets.token_hex(4)
 
-    created = await create_without_sku(http, f"Café Mug (Red) {token}!")
+    created = await create_without_sku(admin, f"Café Mug (Red) {token}!")
 
     assert set(created) == {"id", "name", "description", "price", "skuCode"}
     assert created["skuCode"] == f"cafe_mug_red_{token}"
@@ -182,12 +169,12 @@ async def test_a_product_created_without_a_sku_gets_one_derived_from_its_name(
 
 
 async def test_a_second_product_with_the_same_name_gets_a_different_suffixed_sku(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
 ) -> None:
     name = f"Travel Mug {secrets.token_hex(4)}"
-    first = await create_without_sku(http, name)
+    first = await create_without_sku(admin, name)
 
-    second = await create_without_sku(http, name)
+    second = await create_without_sku(admin, name)
 
     assert second["skuCode"] != first["skuCode"]
     assert re.fullmatch(re.escape(first["skuCode"]) + "_[0-9a-f]{4}", second["skuCode"])
@@ -197,10 +184,10 @@ async def test_a_second_product_with_the_same_name_gets_a_different_suffixed_sku
 
 
 async def test_a_product_created_without_a_sku_is_found_by_the_derived_one(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
 ) -> None:
     name = f"Espresso Cup {secrets.token_hex(4)}"
-    first, second = await create_without_sku(http, name), await create_without_sku(http, name)
+    first, second = await create_without_sku(admin, name), await create_without_sku(admin, name)
 
     for created in (first, second):
         async with http.get("/api/product", params={"skuCode": created["skuCode"]}) as response:
@@ -219,11 +206,11 @@ async def test_a_product_created_without_a_sku_is_found_by_the_derived_one(
     ids=["truncated", "text", "nan", "infinity"],
 )
 async def test_malformed_json_is_a_400_problem_and_nothing_is_stored(
-    http: aiohttp.ClientSession, raw: str
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession, raw: str
 ) -> None:
     before = await all_products(http)
 
-    async with http.post(
+    async with admin.post(
         "/api/product/create", data=raw, headers={"content-type": "application/json"}
     ) as response:
         body = await assert_problem(response, 400)
@@ -233,12 +220,12 @@ async def test_malformed_json_is_a_400_problem_and_nothing_is_stored(
 
 
 async def test_a_price_more_precise_than_a_float_can_hold_is_still_refused(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
 ) -> None:
     before = await all_products(http)
     raw = f'{{"name": "Mug", "price": 19.990000000000000001, "skuCode": "{new_sku()}"}}'
 
-    async with http.post(
+    async with admin.post(
         "/api/product/create", data=raw, headers={"content-type": "application/json"}
     ) as response:
         await assert_problem(response, 422, fields={"price"})
@@ -248,18 +235,18 @@ async def test_a_price_more_precise_than_a_float_can_hold_is_still_refused(
 
 @pytest.mark.parametrize("body", [[], "a string", 42], ids=str)
 async def test_a_body_that_is_not_an_object_is_a_422_problem(
-    http: aiohttp.ClientSession, body: object
+    admin: aiohttp.ClientSession, body: object
 ) -> None:
-    async with http.post("/api/product/create", json=body) as response:
+    async with admin.post("/api/product/create", json=body) as response:
         await assert_problem(response, 422)
 
 
 async def test_a_duplicate_sku_is_a_409_problem_and_the_first_product_is_kept(
-    http: aiohttp.ClientSession,
+    http: aiohttp.ClientSession, admin: aiohttp.ClientSession
 ) -> None:
-    first = await create(http, price=10)
+    first = await create(admin, price=10)
 
-    async with http.post(
+    async with admin.post(
         "/api/product/create",
         json={"name": "Other", "price": 99, "skuCode": first["skuCode"]},
     ) as response:

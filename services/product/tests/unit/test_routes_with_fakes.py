@@ -9,6 +9,7 @@ import pytest
 from product_service.bootstrap import ProductDependencies
 from product_service.config import Settings
 from product_service.main import create_app
+from shopkit.auth import AuthSettings
 from shopkit.metrics import ServiceMetrics
 from shopkit.wiring import Bootstrap, Wired
 from testkit.asgi import InProcessClient, started
@@ -25,8 +26,11 @@ def wired_with(products: FakeProductRepository) -> Bootstrap[ProductDependencies
 
 
 @pytest.fixture
-async def api(products: FakeProductRepository) -> AsyncIterator[InProcessClient]:
-    async with started(create_app(Settings(), bootstrap=wired_with(products))) as client:
+async def api(
+    products: FakeProductRepository, auth_settings: AuthSettings
+) -> AsyncIterator[InProcessClient]:
+    app = create_app(Settings(auth=auth_settings), bootstrap=wired_with(products))
+    async with started(app) as client:
         yield client
 
 
@@ -34,9 +38,9 @@ MUG = {"name": "Café Mug", "description": "Stoneware", "price": 12.5}
 
 
 async def test_a_product_created_without_a_sku_is_answered_with_the_derived_one(
-    api: InProcessClient, products: FakeProductRepository
+    api: InProcessClient, products: FakeProductRepository, admin_headers: dict[str, str]
 ) -> None:
-    answer = await api.request("POST", "/api/product/create", MUG)
+    answer = await api.request("POST", "/api/product/create", MUG, admin_headers)
 
     assert answer.status == 201
     assert answer.body == {
@@ -50,29 +54,33 @@ async def test_a_product_created_without_a_sku_is_answered_with_the_derived_one(
 
 
 async def test_a_second_product_of_the_same_name_is_answered_with_a_suffixed_sku(
-    api: InProcessClient,
+    api: InProcessClient, admin_headers: dict[str, str]
 ) -> None:
-    await api.request("POST", "/api/product/create", MUG)
+    await api.request("POST", "/api/product/create", MUG, admin_headers)
 
-    answer = await api.request("POST", "/api/product/create", MUG)
+    answer = await api.request("POST", "/api/product/create", MUG, admin_headers)
 
     assert answer.status == 201
     assert re.fullmatch("cafe_mug_[0-9a-f]{4}", answer.body["skuCode"])
 
 
-async def test_a_given_sku_is_kept(api: InProcessClient) -> None:
-    answer = await api.request("POST", "/api/product/create", MUG | {"skuCode": "MUG-1"})
+async def test_a_given_sku_is_kept(api: InProcessClient, admin_headers: dict[str, str]) -> None:
+    answer = await api.request(
+        "POST", "/api/product/create", MUG | {"skuCode": "MUG-1"}, admin_headers
+    )
 
     assert answer.status == 201
     assert answer.body["skuCode"] == "MUG-1"
 
 
 async def test_a_given_sku_that_is_taken_is_answered_with_the_duplicate_sku_problem(
-    api: InProcessClient,
+    api: InProcessClient, admin_headers: dict[str, str]
 ) -> None:
-    await api.request("POST", "/api/product/create", MUG | {"skuCode": "mug"})
+    await api.request("POST", "/api/product/create", MUG | {"skuCode": "mug"}, admin_headers)
 
-    answer = await api.request("POST", "/api/product/create", MUG | {"skuCode": "mug"})
+    answer = await api.request(
+        "POST", "/api/product/create", MUG | {"skuCode": "mug"}, admin_headers
+    )
 
     assert answer.status == 409
     assert answer.headers["content-type"] == "application/problem+json"
@@ -103,9 +111,9 @@ async def test_an_unknown_product_is_answered_with_the_product_not_found_problem
 
 
 async def test_products_are_read_from_the_repository_the_bootstrap_built(
-    api: InProcessClient,
+    api: InProcessClient, admin_headers: dict[str, str]
 ) -> None:
-    created = (await api.request("POST", "/api/product/create", MUG)).body
+    created = (await api.request("POST", "/api/product/create", MUG, admin_headers)).body
 
     assert (await api.request("GET", f"/api/product/{created['id']}")).body == created
     assert (await api.request("GET", "/api/product?skuCode=cafe_mug")).body == [created]

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.params import Depends as DependsParam
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shopkit.auth.principal import Principal
@@ -98,8 +98,19 @@ class _ServiceScope(AccessDeclaration):
         return caller
 
 
+class _CheckedElsewhere(AccessDeclaration):
+    async def __call__(self) -> None:
+        return None
+
+
 public: DependsParam = DependsParam(_Anyone())
 """Anonymous callers allowed; a token that is sent must still be valid."""
+
+checked_elsewhere: DependsParam = DependsParam(_CheckedElsewhere())
+"""Anyone may call, and the Authorization header is not read here: the route checks it by its
+own rules (the identity service's OAuth endpoints, per their RFCs: Basic client
+authentication at /token, its own tokens at /userinfo), or the service it forwards to does
+(the gateway)."""
 
 signed_in: DependsParam = DependsParam(_SignedIn())
 """Any valid user or service token."""
@@ -135,12 +146,14 @@ class UndeclaredAccessError(Exception):
 
 def undeclared_routes(app: FastAPI) -> list[str]:
     """Every route (``"GET /path"``) whose dependency tree declares no access, but /actuator."""
+    # FastAPI keeps an included router as one entry of app.routes; its route contexts carry
+    # each route with the dependencies the routers it was included through add.
     return [
-        f"{','.join(sorted(route.methods or ()))} {route.path}"
-        for route in app.routes
-        if isinstance(route, APIRoute)
-        and not _exempt(route.path)
-        and not _declares_access(route.dependant)
+        f"{','.join(sorted(context.methods or ()))} {context.path}"
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        and not _exempt(context.path or "")
+        and not _declares_access(context.dependant)
     ]
 
 

@@ -4,8 +4,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from order_service.domain import DependencyUnavailableError, OrderLine, Shortage
+from order_service.domain import (
+    DependencyUnavailableError,
+    OrderLine,
+    RequestNotSentError,
+    Shortage,
+)
 from order_service.ports import Reservation, ReservationStatus
+from shopkit.auth import TokenUnavailableError
 from shopkit.http_client import Reply, ServiceClient, ServiceUnavailableError
 
 RESERVATION = "/api/inventory/reservations/{orderNumber}"
@@ -14,6 +20,8 @@ RESERVATION = "/api/inventory/reservations/{orderNumber}"
 async def _call(client: ServiceClient, method: str, path: str, uri: str, **kwargs: Any) -> Reply:
     try:
         return await client.call(method, path, idempotent=True, uri=uri, **kwargs)
+    except TokenUnavailableError as exc:
+        raise RequestNotSentError(exc.service, exc.reason) from exc
     except ServiceUnavailableError as exc:
         raise DependencyUnavailableError(exc.service, exc.reason) from exc
 

@@ -31,6 +31,8 @@ _ADD_LINES = insert(order_lines)
 _SAVE_TRANSITION = update(orders).where(
     orders.c.order_number == bindparam("number"), orders.c.status == bindparam("expected")
 )
+# The order number breaks ties between orders of the same microsecond.
+_NEWEST_FIRST = (orders.c.created_at.desc(), orders.c.order_number.desc())
 
 
 def _stored(moment: datetime) -> datetime:
@@ -68,6 +70,9 @@ class SqlOrderRepository:
             "fingerprint": order.fingerprint,
             "must_release": order.must_release,
             "shortages": _shortages_json(order.shortages),
+            "owner_subject": order.owner,
+            "guest_secret_digest": order.guest_secret_digest,
+            "idempotency_scope": order.idempotency_scope,
         }
         lines = [
             {
@@ -89,8 +94,10 @@ class SqlOrderRepository:
         found = await self._load(orders.c.order_number == order_number)
         return found[0] if found else None
 
-    async def get_by_idempotency_key(self, key: str) -> Order | None:
-        found = await self._load(orders.c.idempotency_key == key)
+    async def get_by_idempotency_key(self, scope: str, key: str) -> Order | None:
+        found = await self._load(
+            (orders.c.idempotency_scope == scope) & (orders.c.idempotency_key == key)
+        )
         return found[0] if found else None
 
     async def save_transition(self, order: Order, expected: OrderStatus) -> bool:
@@ -115,11 +122,11 @@ class SqlOrderRepository:
             )
 
     async def newest(self, offset: int, limit: int) -> list[Order]:
+        return await self._load(None, order_by=_NEWEST_FIRST, offset=offset, limit=limit)
+
+    async def newest_of(self, owner: str, offset: int, limit: int) -> list[Order]:
         return await self._load(
-            None,
-            order_by=(orders.c.created_at.desc(), orders.c.order_number.desc()),
-            offset=offset,
-            limit=limit,
+            orders.c.owner_subject == owner, order_by=_NEWEST_FIRST, offset=offset, limit=limit
         )
 
     async def pending_since(self, cutoff: datetime, limit: int) -> list[Order]:
@@ -174,4 +181,6 @@ def _order(row: Row[Any], lines: tuple[OrderLine, ...]) -> Order:
         idempotency_key=row.idempotency_key,
         shortages=_shortages(row.shortages),
         must_release=bool(row.must_release),
+        owner=row.owner_subject,
+        guest_secret_digest=row.guest_secret_digest,
     )

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql
 
@@ -24,6 +25,14 @@ KeyColumnType = String(255).with_variant(
 # Microseconds, so that "newest first" is stable under load.
 Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
+
+def _exact_text(length: int) -> String:
+    # Compared byte for byte, as subjects are; MySQL's default collation ignores case.
+    return String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )
+
+
 orders = Table(
     "orders",
     metadata,
@@ -31,10 +40,14 @@ orders = Table(
     Column("status", String(16), nullable=False),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
-    Column("idempotency_key", KeyColumnType, unique=True),
+    Column("idempotency_key", KeyColumnType),
     Column("fingerprint", String(64), nullable=False),
     Column("must_release", Boolean, nullable=False),
     Column("shortages", Text),
+    Column("owner_subject", _exact_text(255)),
+    Column("guest_secret_digest", String(64)),
+    Column("idempotency_scope", _exact_text(260), nullable=False),
+    UniqueConstraint("idempotency_scope", "idempotency_key"),
 )
 order_lines = Table(
     "order_lines",

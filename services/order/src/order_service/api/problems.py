@@ -5,6 +5,7 @@ from typing import Any
 
 from order_service.domain import (
     IdempotencyKeyReusedError,
+    NotACustomerError,
     NotCancellableError,
     NothingOrderedError,
     OrderFailedError,
@@ -13,6 +14,7 @@ from order_service.domain import (
     OrderUnchangedError,
     OutOfStockError,
     PriceChangedError,
+    SignInRequiredError,
     UnknownSkusError,
 )
 from shopkit.errors import ProblemType
@@ -102,6 +104,24 @@ PROBLEMS: list[ProblemType[Any]] = [
         ),
         extensions=lambda exc: {"orderNumber": exc.order.order_number},
         headers=RETRY_IN_PROGRESS,
+    ),
+    ProblemType(
+        SignInRequiredError,
+        401,
+        "unauthenticated",
+        "Unauthenticated",
+        detail=lambda exc: (
+            "Sign in (Authorization: Bearer), or send a guest order's secret in Order-Secret."
+        ),
+        headers={"WWW-Authenticate": "Bearer"},
+    ),
+    ProblemType(
+        NotACustomerError,
+        403,
+        "forbidden",
+        "Forbidden",
+        detail=lambda exc: "Only customers and admins list orders; a service has none.",
+        headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
     ),
     ProblemType(
         OrderNotFoundError,

@@ -7,6 +7,7 @@ from pydantic import Field, StrictInt, ValidationError, field_validator, model_v
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from order_service.domain import Order, OrderStatus
+from order_service.service import PlacedOrder
 from shopkit.schemas import Amount, CamelModel, Price
 from shopkit.skus import SkuCode
 
@@ -104,3 +105,16 @@ class OrderResponse(CamelModel):
             total=order.total,
             created_at=order.created_at,
         )
+
+
+class PlacedOrderResponse(OrderResponse):
+    guest_secret: str | None = Field(
+        default=None,
+        description="A guest order's secret, answered this once: send it as Order-Secret to "
+        "read or cancel the order. Absent for a signed-in customer's order.",
+    )
+
+    @classmethod
+    def placed(cls, placed: PlacedOrder) -> "PlacedOrderResponse":
+        answer = OrderResponse.of(placed.order)
+        return cls.model_construct(**dict(answer), guest_secret=placed.guest_secret)

@@ -2,6 +2,7 @@
 
 import { api, explain, money, uuid4 } from "./api.js";
 import { el, say } from "./dom.js";
+import { rememberGuestOrder } from "./guest-orders.js";
 
 export class Cart {
   constructor({ lines, empty, total, button, message, onOrdered }) {
@@ -70,6 +71,7 @@ export class Cart {
         },
         { "Idempotency-Key": uuid4() },
       );
+      rememberGuestOrder(order);
       this.lines.clear();
       this.render();
       say(this.message, [

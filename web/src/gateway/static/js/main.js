@@ -20,6 +20,7 @@ const catalog = new Catalog({
 const orders = new Orders({
   body: $("orders"),
   message: $("orders-message"),
+  refresh: $("refresh-orders"),
   onCancelled: () => catalog.loadStock(),
 });
 const cart = new Cart({

@@ -1,4 +1,10 @@
-"""HTTP routes for stock reservations: how the order service takes and returns stock."""
+"""HTTP routes for stock reservations: how the order service takes and returns stock.
+
+Internal: only a service's own client-credentials token with the scope ``inventory:reserve``
+(the order service's) is let in, never a user token, an admin's included. People order
+through the order service, which decides whose order it is; a person who could call these
+directly could take stock off sale, or release the stock of an order someone else placed.
+"""
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -7,8 +13,15 @@ from inventory_service import service
 from inventory_service.api.deps import Dependencies, OrderNumber
 from inventory_service.api.schemas import ReservationRequest, ReservationResponse
 from inventory_service.domain import ReservationItem
+from shopkit.auth import service_scope
 
-router = APIRouter(prefix="/api/inventory/reservations", tags=["reservations"])
+RESERVE_SCOPE = "inventory:reserve"
+
+router = APIRouter(
+    prefix="/api/inventory/reservations",
+    tags=["reservations"],
+    dependencies=[service_scope(RESERVE_SCOPE)],
+)
 
 
 @router.post(

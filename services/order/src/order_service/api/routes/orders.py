@@ -1,11 +1,24 @@
-"""The orders resource: place, read, list and cancel orders."""
+"""The orders resource: place, read, list and cancel orders.
+
+Anyone may place an order; a guest's is read and cancelled with its secret. Who may see
+which order is the domain's rule (Order.visible_to), enforced by the use cases.
+"""
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from order_service import service
-from order_service.api.deps import IdempotencyKey, OrderingDep, OrderNumber, Page, Size
-from order_service.api.schemas import OrderRequest, OrderResponse
+from order_service.api.deps import (
+    AnyCaller,
+    IdempotencyKey,
+    OrderCaller,
+    OrderingDep,
+    OrderNumber,
+    Page,
+    SignedInCaller,
+    Size,
+)
+from order_service.api.schemas import OrderRequest, OrderResponse, PlacedOrderResponse
 from order_service.domain import RequestedLine
 from shopkit.routing import ExactDecimalRoute
 
@@ -15,7 +28,7 @@ router = APIRouter(prefix="/api/order", tags=["order"], route_class=ExactDecimal
 @router.post(
     "/create",
     status_code=201,
-    response_model=OrderResponse,
+    response_model=PlacedOrderResponse,
     responses={
         409: {"description": "Out of stock (kept as REJECTED), or prices changed"},
         422: {"description": "Invalid body, unknown SKU, or Idempotency-Key reused"},
@@ -23,33 +36,57 @@ router = APIRouter(prefix="/api/order", tags=["order"], route_class=ExactDecimal
     },
 )
 async def create_order(
-    body: OrderRequest, ordering: OrderingDep, idempotency_key: IdempotencyKey = None
+    body: OrderRequest,
+    ordering: OrderingDep,
+    caller: AnyCaller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Place an order at catalog prices; confirmed if and only if its stock was taken."""
+    """Place an order at catalog prices; confirmed if and only if its stock was taken.
+
+    A signed-in customer's order is theirs; a guest's answers its secret, this once."""
     lines = [RequestedLine(line.sku_code, line.quantity, line.price) for line in body.lines]
-    order = await service.place_order(ordering, lines, idempotency_key)
+    placed = await service.place_order(ordering, caller, lines, idempotency_key)
     return JSONResponse(
-        OrderResponse.of(order).model_dump(mode="json", by_alias=True),
+        PlacedOrderResponse.placed(placed).model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        ),
         status_code=201,
-        headers={"Location": f"/api/order/{order.order_number}"},
+        headers={"Location": f"/api/order/{placed.order.order_number}"},
     )
 
 
-@router.get("")
+@router.get("", responses={403: {"description": "A service token without the admin role"}})
 async def list_orders(
-    ordering: OrderingDep, page: Page = 0, size: Size = 20
+    ordering: OrderingDep, caller: SignedInCaller, page: Page = 0, size: Size = 20
 ) -> list[OrderResponse]:
-    """Orders, newest first."""
-    found = await service.list_orders(ordering.orders, page=page, size=size)
+    """The caller's own orders, newest first; every order for an admin."""
+    found = await service.list_orders(ordering.orders, caller, page=page, size=size)
     return [OrderResponse.of(order) for order in found]
 
 
-@router.get("/{orderNumber}")
-async def get_order(order_number: OrderNumber, ordering: OrderingDep) -> OrderResponse:
-    return OrderResponse.of(await service.get_order(ordering.orders, str(order_number)))
+@router.get(
+    "/{orderNumber}",
+    responses={
+        401: {"description": "Anonymous, and no Order-Secret"},
+        404: {"description": "No such order, or not one the caller may see"},
+    },
+)
+async def get_order(
+    order_number: OrderNumber, ordering: OrderingDep, caller: OrderCaller
+) -> OrderResponse:
+    """The order, to its owner, an admin, or the holder of its guest secret."""
+    return OrderResponse.of(await service.get_order(ordering.orders, str(order_number), caller))
 
 
-@router.post("/{orderNumber}/cancel")
-async def cancel_order(order_number: OrderNumber, ordering: OrderingDep) -> OrderResponse:
+@router.post(
+    "/{orderNumber}/cancel",
+    responses={
+        401: {"description": "Anonymous, and no Order-Secret"},
+        404: {"description": "No such order, or not one the caller may see"},
+    },
+)
+async def cancel_order(
+    order_number: OrderNumber, ordering: OrderingDep, caller: OrderCaller
+) -> OrderResponse:
     """Cancel a confirmed order and return its stock; a second cancel is a no-op."""
-    return OrderResponse.of(await service.cancel_order(ordering, str(order_number)))
+    return OrderResponse.of(await service.cancel_order(ordering, str(order_number), caller))

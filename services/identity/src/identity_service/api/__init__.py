@@ -1,0 +1,1 @@
+"""The identity service's HTTP interface: OAuth endpoints, discovery, the sign-in pages."""

@@ -1,0 +1,3 @@
+from shopkit.sql import run_alembic_env
+
+run_alembic_env()

@@ -1,0 +1,201 @@
+"""The identity service in the rendered overlays, and what every other service is told about it:
+one issuer and audience for the whole platform, keys and tokens from its Service, the client
+secrets as files of a generated Secret that only identity and order mount."""
+
+from typing import Any
+
+import pytest
+
+from .paths import OVERLAYS
+from .test_kubernetes_manifests import all_containers, named, of_kind, pod_spec
+
+Objects = dict[str, list[dict[str, Any]]]
+VERIFIERS = ("product", "inventory", "order", "gateway")
+ISSUERS = {"microk8s": "http://127.0.0.1", "aks": "https://shop.example.com"}
+IDENTITY_URL = "http://identity:8083"
+
+
+def config_map(objects: list[dict[str, Any]], prefix: str) -> dict[str, str]:
+    """The data of the generated ConfigMap `prefix`-<hash>."""
+    (found,) = [
+        c for c in of_kind(objects, "ConfigMap") if c["metadata"]["name"].startswith(prefix + "-")
+    ]
+    return found["data"]  # type: ignore[no-any-return]
+
+
+def environment(objects: list[dict[str, Any]], container: dict[str, Any]) -> dict[str, str]:
+    """A container's variables as Kubernetes sets them: its ConfigMaps in order (a later one
+    wins), then `env`, with $(VAR) references expanded; Secret-fed values as `<secret>`."""
+    config_maps = {c["metadata"]["name"]: c["data"] for c in of_kind(objects, "ConfigMap")}
+    values: dict[str, str] = {}
+    for source in container.get("envFrom", []):
+        values |= config_maps[source["configMapRef"]["name"]]
+    for var in container.get("env", []):
+        if "value" in var:
+            value = var["value"]
+            for name, known in values.items():
+                value = value.replace(f"$({name})", known)
+            values[var["name"]] = value
+        else:
+            values[var["name"]] = "<secret>"
+    return values
+
+
+def main_container(objects: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    (container,) = pod_spec(named(objects, "Deployment", name))["containers"]
+    return dict(container)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_service_verifies_the_identity_services_tokens_with_its_keys(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    common = config_map(objects, "shopstack-common")
+    assert common["AUTH_ISSUER"] == ISSUERS[overlay]
+    assert common["AUTH_AUDIENCE"] == "shopstack"
+    assert common["AUTH_JWKS_URL"] == f"{IDENTITY_URL}/jwks"
+    for name in VERIFIERS:
+        env = environment(objects, main_container(objects, name))
+        assert env["AUTH_ISSUER"] == ISSUERS[overlay], name
+        assert env["AUTH_AUDIENCE"] == "shopstack", name
+        assert env["AUTH_JWKS_URL"] == f"{IDENTITY_URL}/jwks", name
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_identity_service_issues_what_the_verifiers_expect(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    env = environment(objects, main_container(objects, "identity"))
+    assert env["IDENTITY_ISSUER"] == env["AUTH_ISSUER"] == ISSUERS[overlay]
+    assert env["IDENTITY_AUDIENCE"] == "shopstack"
+    assert env["IDENTITY_STOREFRONT_REDIRECT_URIS"] == f"{ISSUERS[overlay]}/auth/callback"
+    # Its own tokens (/userinfo) against its own keys on loopback, not through its Service.
+    assert env["AUTH_JWKS_URL"] == "http://127.0.0.1:8083/jwks"
+    assert env["IDENTITY_DATABASE_URL"] == (
+        "mysql+asyncmy://identity:<secret>@mysql:3306/identity?charset=utf8mb4"
+    )
+    assert env["IDENTITY_MIGRATE_ON_START"] == "false"
+    assert env["IDENTITY_PORT"] == "8083"
+
+
+def test_on_aks_the_issuer_is_the_ingress_host_over_https(rendered: Objects) -> None:
+    (ingress,) = of_kind(rendered["aks"], "Ingress")
+    (rule,) = ingress["spec"]["rules"]
+    assert ISSUERS["aks"] == f"https://{rule['host']}"
+    (tls,) = ingress["spec"]["tls"]
+    assert tls["hosts"] == [rule["host"]]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_identity_service_trusts_forwarded_addresses_from_the_pod_network_only(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    env = environment(objects, main_container(objects, "identity"))
+    # A network, never "*": an address outside it cannot claim to speak for another.
+    pod_network = {"microk8s": "10.1.0.0/16", "aks": "10.224.0.0/16"}[overlay]
+    assert env["FORWARDED_ALLOW_IPS"] == pod_network
+    for name in VERIFIERS[:3]:
+        assert "FORWARDED_ALLOW_IPS" not in environment(objects, main_container(objects, name))
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_order_service_fetches_its_token_from_the_identity_service(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    env = environment(objects, main_container(objects, "order"))
+    assert env["ORDER_CLIENT_ID"] == "order-service"
+    assert env["ORDER_TOKEN_URL"] == f"{IDENTITY_URL}/token"
+    assert "ORDER_CLIENT_SECRET" not in env
+
+
+def secret_files(workload: dict[str, Any], container: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Each file a container reads from a Secret volume: its path -> (Secret, key)."""
+    volumes = {v["name"]: v for v in pod_spec(workload)["volumes"]}
+    files = {}
+    for mount in container.get("volumeMounts", []):
+        secret = volumes[mount["name"]].get("secret")
+        if secret:
+            for item in secret["items"]:
+                path = f"{mount['mountPath']}/{item['path']}"
+                files[path] = (secret["secretName"], item["key"])
+    return files
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_identity_and_order_read_the_same_order_service_secret_as_a_file(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    (secret,) = [
+        s
+        for s in of_kind(objects, "Secret")
+        if s["metadata"]["name"].startswith("identity-credentials-")
+    ]
+    assert set(secret["data"]) == {"ORDER_SERVICE_CLIENT_SECRET", "SMOKE_CLIENT_SECRET"}
+    name = secret["metadata"]["name"]
+
+    identity, order = (named(objects, "Deployment", n) for n in ("identity", "order"))
+    identity_env = environment(objects, main_container(objects, "identity"))
+    identity_files = secret_files(identity, main_container(objects, "identity"))
+    assert identity_files[identity_env["IDENTITY_ORDER_SERVICE_CLIENT_SECRET_FILE"]] == (
+        name,
+        "ORDER_SERVICE_CLIENT_SECRET",
+    )
+    assert identity_files[identity_env["IDENTITY_SMOKE_CLIENT_SECRET_FILE"]] == (
+        name,
+        "SMOKE_CLIENT_SECRET",
+    )
+    order_env = environment(objects, main_container(objects, "order"))
+    # Order sees its own secret only, not the smoke client's.
+    assert secret_files(order, main_container(objects, "order")) == {
+        order_env["ORDER_CLIENT_SECRET_FILE"]: (name, "ORDER_SERVICE_CLIENT_SECRET")
+    }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_no_other_workload_and_no_init_container_gets_a_client_secret(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    for workload in of_kind(objects, "Deployment", "StatefulSet", "CronJob"):
+        mounted = {
+            volume["secret"]["secretName"]
+            for volume in pod_spec(workload).get("volumes", [])
+            if "secret" in volume
+        }
+        if workload["metadata"]["name"] not in ("identity", "order"):
+            assert not any(m.startswith("identity-credentials-") for m in mounted), workload
+        for init in pod_spec(workload).get("initContainers", []):
+            assert secret_files(workload, init) == {}, workload["metadata"]["name"]
+            assert not [v for v in init.get("env", []) if "CLIENT_SECRET" in v["name"]]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_identity_database_and_its_user_come_from_mysql_credentials_and_are_backed_up(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    (mariadb, _) = pod_spec(named(objects, "StatefulSet", "mysql"))["containers"]
+    given = {v["name"]: v["valueFrom"]["secretKeyRef"] for v in mariadb["env"] if "valueFrom" in v}
+    for container in all_containers(named(objects, "Deployment", "identity")):
+        (password,) = [v for v in container["env"] if v["name"] == "IDENTITY_DB_PASSWORD"]
+        assert password["valueFrom"]["secretKeyRef"] == given["IDENTITY_DB_PASSWORD"]
+    (dump,) = pod_spec(named(objects, "CronJob", "mysql-backup"))["containers"]
+    databases = next(v["value"] for v in dump["env"] if v["name"] == "DATABASES").split()
+    assert databases == ["inventory", "orders", "identity"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_identity_service_is_inside_the_cluster_only(rendered: Objects, overlay: str) -> None:
+    objects = rendered[overlay]
+    service = named(objects, "Service", "identity")
+    assert service["spec"]["type"] == "ClusterIP"
+    assert [(p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [(8083, "http")]
+    for ingress in of_kind(objects, "Ingress"):
+        for rule in ingress["spec"]["rules"]:
+            backends = {path["backend"]["service"]["name"] for path in rule["http"]["paths"]}
+            assert "identity" not in backends
