@@ -24,9 +24,9 @@ from starlette.types import Message
 from identity_service.config import Settings
 from identity_service.main import create_app
 from shopkit.auth import AUTH_STATE_KEY, AuthSettings, TokenVerifier, open_verifier, public, role
+from testkit.credentials import client_credentials_token
 from testkit.live_server import serve_in_thread
 from testkit.network import free_port
-from testkit.processes import client_credentials_token
 
 ROUNDS = 5
 TARGET_MS = 0.2

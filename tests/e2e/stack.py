@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from testkit.credentials import client_credentials_token
 from testkit.network import free_port
 from testkit.processes import (
     IDENTITY,
     MODULES,
     Launched,
     ServiceProcesses,
-    client_credentials_token,
     inherited_environment,
     service_environment,
     spawn,

@@ -11,9 +11,7 @@ the service clients' secrets are generated into owner-only files, as a deploymen
 store would hand them over: the identity service and the order service read the same file.
 """
 
-import json
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -29,8 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-import aiohttp
-
+from testkit.credentials import client_credentials_token, write_secret
 from testkit.network import free_port
 
 MODULES: Mapping[str, str] = {
@@ -55,7 +52,6 @@ SERVICE_CLIENTS: Mapping[str, str] = {"order-service": "ORDER_SERVICE", "smoke":
 """The identity service's service clients, and the infix of IDENTITY_<X>_CLIENT_SECRET_FILE."""
 CLIENT_OF: Mapping[str, str] = {"order": "order-service"}
 """The services that call others with a token of their own: <NAME>_CLIENT_SECRET_FILE."""
-SECRET_BYTES = 32
 READINESS = "/actuator/health/readiness"
 # Past the services' own drain (shutdown_grace_seconds, 10 s by default).
 STOP_TIMEOUT = 15.0
@@ -94,36 +90,6 @@ def service_environment(
         variables[f"{prefix}_MANAGEMENT_HOST"] = "127.0.0.1"
         variables[f"{prefix}_MANAGEMENT_PORT"] = str(management_port or free_port())
     return variables
-
-
-def write_secret(path: Path) -> None:
-    """A new random secret in `path`, readable by its owner only from its first byte."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(secrets.token_urlsafe(SECRET_BYTES) + "\n")
-
-
-def client_credentials_token(
-    token_url: str, client_id: str, secret: str, timeout: float = 5.0
-) -> str:
-    """An access token for `client_id` by the client-credentials grant (RFC 6749 4.4)."""
-    # RFC 6749 section 2.3.1: both parts form-urlencoded before the Basic encoding.
-    basic = aiohttp.encode_basic_auth(
-        urllib.parse.quote(client_id, safe=""), urllib.parse.quote(secret, safe="")
-    )
-    request = urllib.request.Request(
-        token_url,
-        data=urllib.parse.urlencode({"grant_type": "client_credentials"}).encode(),
-        method="POST",
-        headers={
-            "Authorization": basic,
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        token: str = json.load(response)["access_token"]
-    return token
 
 
 def spawn(

@@ -37,14 +37,14 @@ async def place(
     return await api.request("POST", CREATE, {"orderLineItemsDtoList": list(lines)}, sent)
 
 
-async def test_unknown_skus_are_a_422_naming_them(
+async def test_unknown_skus_are_a_422_naming_them_as_sent(
     api: InProcessClient, catalog: FakeCatalog
 ) -> None:
     answer = await place(api, MUG_LINE, MUG_LINE | {"skuCode": "Ghost-X"})
 
     assert answer.status == 422
     assert answer.body == problem(
-        422, "unknown-sku", "Unknown SKU", "Not in the catalog: ghost-x.", CREATE
+        422, "unknown-sku", "Unknown SKU", "Not in the catalog: Ghost-X.", CREATE
     ) | {"skuCodes": ["Ghost-X"]}
 
 

@@ -23,11 +23,6 @@ RETRY_UNAVAILABLE = {"Retry-After": "2"}
 RETRY_IN_PROGRESS = {"Retry-After": "1"}
 
 
-def _capitalized(exc: Exception) -> str:
-    # str.capitalize, as these details always were: it also lowercases the rest (SKU codes).
-    return str(exc).capitalize() + "."
-
-
 def _price_changes(exc: PriceChangedError) -> Mapping[str, Any]:
     return {
         "changes": [
@@ -53,7 +48,6 @@ PROBLEMS: list[ProblemType[Any]] = [
         422,
         "unknown-sku",
         "Unknown SKU",
-        detail=_capitalized,
         extensions=lambda exc: {"skuCodes": exc.sku_codes},
     ),
     ProblemType(
@@ -61,7 +55,6 @@ PROBLEMS: list[ProblemType[Any]] = [
         409,
         "price-changed",
         "Price changed",
-        detail=_capitalized,
         extensions=_price_changes,
     ),
     ProblemType(
@@ -128,7 +121,6 @@ PROBLEMS: list[ProblemType[Any]] = [
         404,
         "order-not-found",
         "Order not found",
-        detail=_capitalized,
     ),
     ProblemType(
         NotCancellableError,
