@@ -1,7 +1,7 @@
-"""Whom product, inventory, order and the identity service may open connections to, decided by
-the rendered NetworkPolicies (network.py's evaluator, egress side): their own store, the
-services they call, the identity service (keys; the order service's token) and the cluster
-DNS, and nothing else in the namespace, the cluster or beyond.
+"""Whom the gateway, product, inventory, order and the identity service may open connections
+to, decided by the rendered NetworkPolicies (network.py's evaluator, egress side): their own
+store, the services they call, the identity service (keys; the order service's token) and
+the cluster DNS, and nothing else in the namespace, the cluster or beyond.
 """
 
 from typing import Any
@@ -21,6 +21,8 @@ NEEDS = {
     "order": {("mysql", 3306), ("product", 8080), ("inventory", 8081), ("identity", 8083)},
     # Its own keys it reads on loopback, which no policy sees.
     "identity": {("mysql", 3306)},
+    # The services behind its allow-list; it verifies no token, so not the identity service.
+    "gateway": {("product", 8080), ("inventory", 8081), ("order", 8082)},
 }
 
 
