@@ -1,6 +1,11 @@
-"""Authorization codes, refresh tokens and signing keys in SQL."""
+"""Authorization codes, refresh tokens and signing keys in SQL.
+
+The codes' and tokens' columns are named as their domain fields, so rows and objects map
+whole.
+"""
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import delete, exists, insert, select, update
@@ -21,22 +26,7 @@ class SqlAuthorizationCodeStore:
 
     async def add(self, code: AuthorizationCode) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(
-                insert(authorization_codes).values(
-                    code_digest=code.code_digest,
-                    client_id=code.client_id,
-                    user_id=code.user_id,
-                    redirect_uri=code.redirect_uri,
-                    scope=code.scope,
-                    nonce=code.nonce,
-                    code_challenge=code.code_challenge,
-                    code_challenge_method=code.code_challenge_method,
-                    auth_time=code.auth_time,
-                    expires_at=code.expires_at,
-                    family_id=code.family_id,
-                    redeemed=code.redeemed,
-                )
-            )
+            await connection.execute(insert(authorization_codes).values(**asdict(code)))
 
     async def get(self, code_digest: str) -> AuthorizationCode | None:
         query = select(authorization_codes).where(authorization_codes.c.code_digest == code_digest)
@@ -44,20 +34,7 @@ class SqlAuthorizationCodeStore:
             row = (await connection.execute(query)).first()
         if row is None:
             return None
-        return AuthorizationCode(
-            code_digest=row.code_digest,
-            client_id=row.client_id,
-            user_id=row.user_id,
-            redirect_uri=row.redirect_uri,
-            scope=row.scope,
-            nonce=row.nonce,
-            code_challenge=row.code_challenge,
-            code_challenge_method=row.code_challenge_method,
-            auth_time=row.auth_time,
-            expires_at=row.expires_at,
-            family_id=row.family_id,
-            redeemed=row.redeemed,
-        )
+        return AuthorizationCode(**row._mapping)
 
     async def mark_redeemed(self, code_digest: str) -> bool:
         statement = (
@@ -94,16 +71,7 @@ class SqlRefreshTokenStore:
     async def add(self, token: RefreshToken) -> None:
         async with self._engine.begin() as connection:
             await connection.execute(
-                insert(refresh_tokens).values(
-                    token_digest=token.token_digest,
-                    family_id=token.family_id,
-                    client_id=token.client_id,
-                    user_id=token.user_id,
-                    scope=token.scope,
-                    issued_at=token.issued_at,
-                    expires_at=token.expires_at,
-                    status=token.status.value,
-                )
+                insert(refresh_tokens).values(**asdict(token) | {"status": token.status.value})
             )
 
     async def get(self, token_digest: str) -> RefreshToken | None:
@@ -112,16 +80,7 @@ class SqlRefreshTokenStore:
             row = (await connection.execute(query)).first()
         if row is None:
             return None
-        return RefreshToken(
-            token_digest=row.token_digest,
-            family_id=row.family_id,
-            client_id=row.client_id,
-            user_id=row.user_id,
-            scope=row.scope,
-            issued_at=row.issued_at,
-            expires_at=row.expires_at,
-            status=RefreshTokenStatus(row.status),
-        )
+        return RefreshToken(**{**row._mapping, "status": RefreshTokenStatus(row.status)})
 
     async def change_status(
         self, token_digest: str, was: RefreshTokenStatus, becomes: RefreshTokenStatus

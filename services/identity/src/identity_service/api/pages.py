@@ -10,7 +10,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from identity_service.api.deps import SESSION_COOKIE
 from identity_service.api.problems import PROBLEMS
@@ -70,9 +70,19 @@ def set_session_cookie(
     )
 
 
-def after_sign_in(target: str) -> str:
-    """Back into the authorization request that asked for sign-in, or the signed-in page."""
-    return target if continuation_is_safe(target) else SIGNED_IN_PAGE
+def signed_in_redirect(
+    target: str, cookie_value: str, dependencies: IdentityDependencies
+) -> RedirectResponse:
+    """After sign-in or sign-up: the new login session's cookie, and back into the
+    authorization request that asked for it (or the signed-in page)."""
+    response = RedirectResponse(target if continuation_is_safe(target) else SIGNED_IN_PAGE, 303)
+    set_session_cookie(
+        response,
+        cookie_value,
+        dependencies,
+        int(dependencies.accounts.session_lifetime.total_seconds()),
+    )
+    return response
 
 
 def sign_in_url(authorization_query: Iterable[tuple[str, str]]) -> str:

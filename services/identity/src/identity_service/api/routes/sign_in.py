@@ -14,11 +14,10 @@ from identity_service.api.deps import (
 )
 from identity_service.api.pages import (
     SIGNED_IN_PAGE,
-    after_sign_in,
     form_route,
     render,
     render_form,
-    set_session_cookie,
+    signed_in_redirect,
 )
 from identity_service.api.schemas import CredentialsForm
 from identity_service.service import forms
@@ -47,14 +46,7 @@ async def sign_in(
     opened = await forms.sign_in(
         dependencies.accounts, session_cookie, form.csrf_token, form.credentials, address
     )
-    response = RedirectResponse(after_sign_in(form.next), 303)
-    set_session_cookie(
-        response,
-        opened.cookie_value,
-        dependencies,
-        int(dependencies.accounts.session_lifetime.total_seconds()),
-    )
-    return response
+    return signed_in_redirect(form.next, opened.cookie_value, dependencies)
 
 
 @router.get(SIGNED_IN_PAGE)

@@ -3,10 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Response
-from fastapi.responses import RedirectResponse
 
 from identity_service.api.deps import Continuation, Dependencies, SessionCookie
-from identity_service.api.pages import after_sign_in, form_route, render_form, set_session_cookie
+from identity_service.api.pages import form_route, render_form, signed_in_redirect
 from identity_service.api.schemas import CredentialsForm
 from identity_service.service import forms
 from shopkit.auth import public
@@ -33,11 +32,4 @@ async def sign_up(
     opened = await forms.sign_up(
         dependencies.accounts, session_cookie, form.csrf_token, form.credentials
     )
-    response = RedirectResponse(after_sign_in(form.next), 303)
-    set_session_cookie(
-        response,
-        opened.cookie_value,
-        dependencies,
-        int(dependencies.accounts.session_lifetime.total_seconds()),
-    )
-    return response
+    return signed_in_redirect(form.next, opened.cookie_value, dependencies)
