@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from identity_service.adapters.clients import DeclaredClients
 from identity_service.adapters.keys import EcKeyFactory
 from identity_service.adapters.metrics import IdentityMetrics
+from identity_service.adapters.oauth.id_token_hints import PublishedKeyIdTokens
 from identity_service.adapters.oauth.server import AuthlibProtocol, ProtocolSettings
 from identity_service.adapters.passwords import Argon2Passwords
 from identity_service.adapters.secret_files import OwnerOnlyFile
@@ -40,6 +41,7 @@ from identity_service.service.accounts import SignInRules, ensure_local_admin
 from identity_service.service.forms import Accounts
 from identity_service.service.keys import ensure_signing_key
 from identity_service.service.ledger import GrantLifetimes, Ledger
+from identity_service.service.logout import Logout
 from shopkit.health import HealthCheck
 from shopkit.metrics import ServiceMetrics
 from shopkit.sql import PoolCollector, create_engine, ping, upgrade_schema
@@ -61,6 +63,7 @@ class IdentityDependencies:
     """What the identity service's routes work with."""
 
     accounts: Accounts
+    logout: Logout
     protocol: AuthorizationProtocol
     issuer: str
     secure_cookies: bool
@@ -87,7 +90,10 @@ def declared_clients(settings: Settings) -> DeclaredClients:
     """The storefront and every service client that has a secret."""
     declared: list[Client] = [
         clients.storefront(
-            STOREFRONT_CLIENT_ID, settings.storefront_redirect_uris, STOREFRONT_SCOPES
+            STOREFRONT_CLIENT_ID,
+            settings.storefront_redirect_uris,
+            STOREFRONT_SCOPES,
+            settings.storefront_post_logout_redirect_uris,
         )
     ]
     for service in SERVICE_CLIENTS:
@@ -130,8 +136,10 @@ def bootstrap(settings: Settings, clock: Clock = utc_now) -> Bootstrap[IdentityD
                     settings.admin_email,
                     clock,
                 )
+            registry = declared_clients(settings)
+            sessions = SqlSessionStore(engine)
             ledger = Ledger(
-                clients=declared_clients(settings),
+                clients=registry,
                 users=users,
                 codes=SqlAuthorizationCodeStore(engine),
                 refresh_tokens=SqlRefreshTokenStore(engine),
@@ -148,7 +156,7 @@ def bootstrap(settings: Settings, clock: Clock = utc_now) -> Bootstrap[IdentityD
             )
             accounts = Accounts(
                 users=users,
-                sessions=SqlSessionStore(engine),
+                sessions=sessions,
                 failures=SqlSignInFailureLog(engine),
                 passwords=passwords,
                 outcomes=identity_metrics,
@@ -161,6 +169,13 @@ def bootstrap(settings: Settings, clock: Clock = utc_now) -> Bootstrap[IdentityD
             )
             dependencies = IdentityDependencies(
                 accounts=accounts,
+                logout=Logout(
+                    sessions=sessions,
+                    users=users,
+                    clients=registry,
+                    id_tokens=PublishedKeyIdTokens(settings.issuer, ledger.key_ring, clock),
+                    clock=clock,
+                ),
                 protocol=AuthlibProtocol(ledger, protocol_settings(settings), clock),
                 issuer=settings.issuer,
                 secure_cookies=settings.issuer.startswith("https://"),

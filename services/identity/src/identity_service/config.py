@@ -59,6 +59,10 @@ class Settings(ServiceSettings):
     storefront_redirect_uris: Annotated[tuple[str, ...], NoDecode] = (
         "http://127.0.0.1:8000/auth/callback",
     )
+    # Where /logout may send the browser back to once signed out (the gateway's home page).
+    storefront_post_logout_redirect_uris: Annotated[tuple[str, ...], NoDecode] = (
+        "http://127.0.0.1:8000/",
+    )
     order_service_client_secret: SecretStr | None = None
     order_service_client_secret_file: Path | None = None
     smoke_client_secret: SecretStr | None = None
@@ -92,6 +96,7 @@ class Settings(ServiceSettings):
 
     @field_validator(
         "storefront_redirect_uris",
+        "storefront_post_logout_redirect_uris",
         "order_service_client_roles",
         "smoke_client_roles",
         mode="before",
@@ -102,7 +107,7 @@ class Settings(ServiceSettings):
             return tuple(uri for uri in re.split(r"[\s,]+", value) if uri)
         return value
 
-    @field_validator("storefront_redirect_uris")
+    @field_validator("storefront_redirect_uris", "storefront_post_logout_redirect_uris")
     @classmethod
     def _absolute_uris(cls, uris: tuple[str, ...]) -> tuple[str, ...]:
         for uri in uris:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlencode
 
 MAX_EMAIL_LENGTH = 254
 """RFC 5321's limit on a forward path, which every mailbox address must fit."""
@@ -106,10 +107,16 @@ class Client:
     secret_digest: str | None = None
     roles: frozenset[Role] = frozenset()
     """The roles of a confidential client's own tokens (client credentials: no user)."""
+    post_logout_redirect_uris: tuple[str, ...] = ()
+    """Where the browser may be sent back once signed out (RP-Initiated Logout 1.0)."""
 
     def allows_redirect_to(self, uri: str) -> bool:
         """Exact match only: a prefix or pattern match lets an attacker pick a lookalike."""
         return uri in self.redirect_uris
+
+    def allows_post_logout_redirect_to(self, uri: str) -> bool:
+        """Exact match only, as for the redirect URIs: anything else is an open redirect."""
+        return uri in self.post_logout_redirect_uris
 
     def secret_matches(self, secret: str) -> bool:
         return self.secret_digest is not None and digest_matches(secret, self.secret_digest)
@@ -279,6 +286,77 @@ def continuation_is_safe(target: str) -> bool:
     return target.startswith("/authorize?") and "\\" not in target and "\n" not in target
 
 
+PROMPT_CREATE = "create"
+"""The ``prompt`` value that asks for the sign-up page (Initiating User Registration via
+OpenID Connect 1.0)."""
+
+
+def asks_to_create_account(prompt: str | None) -> bool:
+    """Whether an authorization request's ``prompt`` (space-separated) asks for sign-up."""
+    return PROMPT_CREATE in (prompt or "").split()
+
+
+@dataclass(frozen=True)
+class IdTokenHint:
+    """An ID token this provider signed, read as a logout hint: whom it was about and for
+    which clients. Its expiry does not matter: a client signs out long after sign-in."""
+
+    subject: str
+    audiences: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LogoutRequest:
+    """A client's request to end the browser's session (RP-Initiated Logout 1.0 section 2),
+    its ``id_token_hint`` already verified."""
+
+    client_id: str | None = None
+    post_logout_redirect_uri: str | None = None
+    state: str | None = None
+    hint: IdTokenHint | None = None
+
+    def named_client_id(self) -> str | None:
+        """The client asking: ``client_id``, else the hint's one audience. Raises
+        InvalidLogoutRequestError when the two disagree, or when a redirect is asked for
+        without saying for which client."""
+        if (
+            self.hint is not None
+            and self.client_id is not None
+            and self.client_id not in self.hint.audiences
+        ):
+            raise InvalidLogoutRequestError(
+                "the id_token_hint was not issued to the client named by client_id"
+            )
+        client_id = self.client_id
+        if client_id is None and self.hint is not None and len(self.hint.audiences) == 1:
+            (client_id,) = self.hint.audiences
+        if client_id is None and self.post_logout_redirect_uri is not None:
+            raise InvalidLogoutRequestError(
+                "a post_logout_redirect_uri needs a client_id or an id_token_hint"
+            )
+        return client_id
+
+    def redirect_for(self, client: Client) -> str | None:
+        """Where the browser goes once signed out: the registered post_logout_redirect_uri
+        with ``state``, or None (this service's own page). InvalidLogoutRequestError for a
+        URI `client` did not register, exactly."""
+        uri = self.post_logout_redirect_uri
+        if uri is None:
+            return None
+        if not client.allows_post_logout_redirect_to(uri):
+            raise InvalidLogoutRequestError(
+                "the post_logout_redirect_uri is not registered for this client"
+            )
+        if self.state is None:
+            return uri
+        return f"{uri}{'&' if '?' in uri else '?'}{urlencode({'state': self.state})}"
+
+    def speaks_for(self, session: LoginSession) -> bool:
+        """Whether the hint proves the request is about this session's user: only then
+        may a request the browser was merely sent to end the session without asking."""
+        return self.hint is not None and self.hint.subject == session.user_id
+
+
 class InvalidEmailError(ValueError):
     pass
 
@@ -320,3 +398,8 @@ class InvalidAuthorizationRequestError(Exception):
     def __init__(self, error: str, description: str) -> None:
         super().__init__(description)
         self.error = error
+
+
+class InvalidLogoutRequestError(Exception):
+    """A logout request that names no trustworthy client, redirect or ID token: answered
+    here, never redirected (RP-Initiated Logout 1.0 section 4)."""

@@ -6,7 +6,7 @@ from fastapi.staticfiles import StaticFiles
 from identity_service.adapters.tables import MIGRATIONS, VERSION_TABLE
 from identity_service.api.pages import STATIC
 from identity_service.api.problems import PROBLEMS
-from identity_service.api.routes import discovery, oauth, sign_in, sign_up
+from identity_service.api.routes import discovery, logout, oauth, sign_in, sign_up
 from identity_service.bootstrap import IdentityDependencies
 from identity_service.bootstrap import bootstrap as open_identity
 from identity_service.config import Settings
@@ -33,7 +33,7 @@ def create_app(
         service="identity",
         distribution="identity-service",
         settings=settings,
-        routers=[discovery.router, oauth.router, sign_in.router, sign_up.router],
+        routers=[discovery.router, oauth.router, logout.router, sign_in.router, sign_up.router],
         bootstrap=bootstrap or open_identity(settings),
         problems=PROBLEMS,
     )

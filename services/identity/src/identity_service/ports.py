@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from identity_service.domain import (
     AuthorizationCode,
     Client,
+    IdTokenHint,
     KeyRing,
     LoginSession,
     RefreshToken,
@@ -119,6 +120,12 @@ class SecretFile(Protocol):
 
 class ClientRegistry(Protocol):
     def get(self, client_id: str) -> Client | None: ...
+
+
+class IdTokenHints(Protocol):
+    async def verify(self, id_token: str) -> IdTokenHint:
+        """The ID token as a logout hint, if this provider signed it (with a key it still
+        publishes) as its issuer, expired or not; InvalidLogoutRequestError otherwise."""
 
 
 class SignInResult(StrEnum):

@@ -161,6 +161,7 @@ def email() -> str:
 
 
 STOREFRONT_CALLBACK = "http://127.0.0.1:8000/auth/callback"
+STOREFRONT_HOME = "http://127.0.0.1:8000/"
 PASSWORD = "correct horse battery staple"
 
 
@@ -168,6 +169,8 @@ class Storefront:
     """The steps of the storefront (a public client) and its customer's browser."""
 
     callback = STOREFRONT_CALLBACK
+    home = STOREFRONT_HOME
+    """Its registered post-logout redirect URI (the default)."""
     password = PASSWORD
 
     @staticmethod
@@ -241,6 +244,20 @@ class Storefront:
                 "client_id": "storefront",
             },
         )
+
+    @staticmethod
+    def logout(
+        browser: requests.Session, identity: Settings, **parameters: str
+    ) -> requests.Response:
+        """The browser sent to the end-session endpoint, as the storefront's sign-out does."""
+        return browser.get(f"{identity.issuer}/logout", params=parameters, allow_redirects=False)
+
+    def is_signed_in(self, browser: requests.Session, identity: Settings) -> bool:
+        """Whether a new authorization request gets a code at once (no sign-in page)."""
+        _, challenge = self.pkce_pair()
+        answer = self.start(browser, identity, self.authorization_request(challenge))
+        assert answer.status_code in (302, 303), answer.text
+        return answer.status_code == 302
 
     def code_for_new_customer(
         self, browser: requests.Session, identity: Settings, email: str

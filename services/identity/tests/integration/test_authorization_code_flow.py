@@ -2,7 +2,7 @@
 redirect URIs, state and nonce, and the tokens the code buys."""
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -11,7 +11,7 @@ from identity_service.config import Settings
 from testkit.http import PROBLEM_JSON
 
 if TYPE_CHECKING:
-    from conftest import FillIn, Storefront, VerifyToken
+    from conftest import FillIn, FormFields, Storefront, VerifyToken
 
 
 def test_a_customer_signs_up_on_the_way_and_the_storefront_gets_a_code_with_its_state(
@@ -99,6 +99,119 @@ def test_prompt_login_asks_a_signed_in_customer_to_sign_in_again(
     landed = browser.get(identity.issuer + signed_in.headers["location"], allow_redirects=False)
 
     assert storefront.callback_of(landed)["state"] == request["state"]
+
+
+def test_prompt_create_sends_the_browser_to_sign_up_and_back_with_a_code_for_the_new_account(
+    identity: Settings,
+    browser: requests.Session,
+    storefront: "Storefront",
+    fill_in: "FillIn",
+    form_fields: "FormFields",
+    verify_token: "VerifyToken",
+    email: str,
+) -> None:
+    verifier, challenge = storefront.pkce_pair()
+    request = storefront.authorization_request(challenge, prompt="create")
+
+    answer = storefront.start(browser, identity, request)
+
+    assert answer.status_code == 303
+    assert urlsplit(answer.headers["location"]).path == "/sign-up"
+    page = browser.get(identity.issuer + answer.headers["location"])
+    assert "Create an account" in page.text
+    continuation = form_fields(page)["next"]
+    assert continuation.startswith("/authorize?")
+    assert "prompt" not in parse_qs(urlsplit(continuation).query)
+    signed_up = fill_in(browser, page, "/sign-up", email=email, password=storefront.password)
+    landed = browser.get(identity.issuer + signed_up.headers["location"], allow_redirects=False)
+    callback = storefront.callback_of(landed)
+    assert callback["state"] == request["state"]
+    tokens = storefront.exchange(identity, callback["code"], verifier).json()
+    assert verify_token(identity, tokens["id_token"], audience="storefront")["email"] == email
+
+
+def test_prompt_create_shows_the_sign_up_page_to_a_signed_in_customer_too(
+    identity: Settings, browser: requests.Session, storefront: "Storefront", email: str
+) -> None:
+    storefront.code_for_new_customer(browser, identity, email)
+    _, challenge = storefront.pkce_pair()
+
+    answer = storefront.start(
+        browser, identity, storefront.authorization_request(challenge, prompt="create")
+    )
+
+    assert answer.status_code == 303
+    assert urlsplit(answer.headers["location"]).path == "/sign-up"
+
+
+def test_prompt_create_with_an_unregistered_redirect_uri_is_refused_before_any_page(
+    identity: Settings, browser: requests.Session, storefront: "Storefront"
+) -> None:
+    _, challenge = storefront.pkce_pair()
+    request = storefront.authorization_request(
+        challenge, prompt="create", redirect_uri="https://evil.example/auth/callback"
+    )
+
+    answer = storefront.start(browser, identity, request)
+
+    assert answer.status_code == 400
+    assert answer.json()["type"] == "urn:shopstack:problem:invalid-authorization-request"
+
+
+def test_prompt_create_with_none_is_an_invalid_request_at_the_redirect_uri(
+    identity: Settings, browser: requests.Session, storefront: "Storefront"
+) -> None:
+    _, challenge = storefront.pkce_pair()
+    request = storefront.authorization_request(challenge, prompt="none create")
+
+    callback = storefront.callback_of(storefront.start(browser, identity, request))
+
+    assert callback["error"] == "invalid_request"
+    assert callback["state"] == request["state"]
+
+
+def test_the_storefronts_id_token_carries_the_customers_email_and_roles(
+    identity: Settings,
+    browser: requests.Session,
+    storefront: "Storefront",
+    verify_token: "VerifyToken",
+    email: str,
+) -> None:
+    verifier, challenge = storefront.pkce_pair()
+    # The scope the gateway asks for.
+    request = storefront.authorization_request(challenge, scope="openid profile email")
+    answer = storefront.start(browser, identity, request)
+    code = storefront.callback_of(storefront.sign_up_on_the_way(browser, identity, answer, email))
+
+    tokens = storefront.exchange(identity, code["code"], verifier).json()
+
+    id_token = verify_token(identity, tokens["id_token"], audience="storefront")
+    assert id_token["email"] == email
+    assert id_token["roles"] == ["customer"]
+    assert "sid" not in id_token
+
+
+def test_the_admins_id_token_carries_the_admin_role(
+    identity: Settings,
+    browser: requests.Session,
+    storefront: "Storefront",
+    fill_in: "FillIn",
+    verify_token: "VerifyToken",
+) -> None:
+    assert identity.admin_password_file is not None
+    password = identity.admin_password_file.read_text().strip()
+    verifier, challenge = storefront.pkce_pair()
+    request = storefront.authorization_request(challenge, scope="openid profile email")
+    answer = storefront.start(browser, identity, request)
+    page = browser.get(identity.issuer + answer.headers["location"])
+    signed_in = fill_in(browser, page, "/sign-in", email=identity.admin_email, password=password)
+    landed = browser.get(identity.issuer + signed_in.headers["location"], allow_redirects=False)
+
+    tokens = storefront.exchange(identity, storefront.callback_of(landed)["code"], verifier).json()
+
+    id_token = verify_token(identity, tokens["id_token"], audience="storefront")
+    assert id_token["email"] == identity.admin_email
+    assert id_token["roles"] == ["admin"]
 
 
 def test_prompt_none_without_a_session_tells_the_client_login_required(

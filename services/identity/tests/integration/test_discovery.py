@@ -17,6 +17,7 @@ def test_the_discovery_document_names_the_endpoints_on_the_issuer(identity: Sett
         ("userinfo_endpoint", "/userinfo"),
         ("jwks_uri", "/jwks"),
         ("revocation_endpoint", "/revoke"),
+        ("end_session_endpoint", "/logout"),
     ]:
         assert document[endpoint] == identity.issuer + path
 
@@ -33,6 +34,15 @@ def test_the_discovery_document_offers_the_code_flow_with_s256_only(identity: Se
     }
     assert document["id_token_signing_alg_values_supported"] == ["ES256"]
     assert {"openid", "inventory:reserve"} <= set(document["scopes_supported"])
+
+
+def test_the_discovery_document_publishes_the_prompts_authorize_honours(
+    identity: Settings,
+) -> None:
+    document = requests.get(f"{identity.issuer}/.well-known/openid-configuration").json()
+
+    assert document["prompt_values_supported"] == ["none", "login", "create"]
+    assert {"email", "roles"} <= set(document["claims_supported"])
 
 
 def test_the_jwks_publishes_public_signing_keys_each_with_a_kid(identity: Settings) -> None:

@@ -106,3 +106,36 @@ def test_the_configured_roles_go_to_the_declared_client() -> None:
     assert smoke.roles == {Role.ADMIN}
     assert order is not None
     assert order.roles == frozenset()
+
+
+def test_the_storefront_is_sent_back_to_the_gateways_home_page_by_default() -> None:
+    settings = Settings()
+
+    storefront = declared_clients(settings).get("storefront")
+
+    assert settings.storefront_post_logout_redirect_uris == ("http://127.0.0.1:8000/",)
+    assert storefront is not None
+    assert storefront.post_logout_redirect_uris == ("http://127.0.0.1:8000/",)
+
+
+def test_the_post_logout_redirect_uris_are_read_comma_or_space_separated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "IDENTITY_STOREFRONT_POST_LOGOUT_REDIRECT_URIS",
+        "https://shop.example/, https://shop.example/bye https://www.shop.example/",
+    )
+
+    settings = Settings()
+
+    assert settings.storefront_post_logout_redirect_uris == (
+        "https://shop.example/",
+        "https://shop.example/bye",
+        "https://www.shop.example/",
+    )
+
+
+@pytest.mark.parametrize("uri", ["/", "javascript:alert(1)", "https://shop.example/#signed-out"])
+def test_a_post_logout_redirect_uri_must_be_absolute_http(uri: str) -> None:
+    with pytest.raises(ValidationError, match="absolute"):
+        Settings(storefront_post_logout_redirect_uris=(uri,))

@@ -17,6 +17,7 @@ from identity_service.api.problems import PROBLEMS
 from identity_service.bootstrap import IdentityDependencies
 from identity_service.domain import continuation_is_safe
 from identity_service.service import forms
+from identity_service.service.authorization import Interaction
 from identity_service.service.forms import FormSession
 from shopkit.errors import Problem
 from shopkit.wiring import dependencies_of
@@ -70,6 +71,17 @@ def set_session_cookie(
     )
 
 
+def forget_session_cookie(response: Response, dependencies: IdentityDependencies) -> None:
+    """Remove the login session cookie (with the attributes it was set with)."""
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        secure=dependencies.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )
+
+
 def signed_in_redirect(
     target: str, cookie_value: str, dependencies: IdentityDependencies
 ) -> RedirectResponse:
@@ -85,11 +97,14 @@ def signed_in_redirect(
     return response
 
 
-def sign_in_url(authorization_query: Iterable[tuple[str, str]]) -> str:
-    """The sign-in page, continuing to the authorization request without its ``prompt``
-    (the user is about to sign in, which is what prompt=login asks)."""
+def interaction_url(
+    interaction: Interaction, authorization_query: Iterable[tuple[str, str]]
+) -> str:
+    """The sign-in or sign-up page, continuing to the authorization request without its
+    ``prompt``: the user is about to sign in (prompt=login) or up (prompt=create), and the
+    request asked for nothing more."""
     kept = [(name, value) for name, value in authorization_query if name != "prompt"]
-    return "/sign-in?" + urlencode({"next": f"/authorize?{urlencode(kept)}"})
+    return f"/{interaction}?" + urlencode({"next": f"/authorize?{urlencode(kept)}"})
 
 
 async def render_form(

@@ -10,6 +10,7 @@ from identity_service.domain import (
     FormTokenMismatchError,
     InvalidAuthorizationRequestError,
     InvalidEmailError,
+    InvalidLogoutRequestError,
     PasswordTooLongError,
     PasswordTooShortError,
     SignInFailedError,
@@ -66,4 +67,5 @@ PROBLEMS: ProblemCatalogue = [
         "Invalid authorization request",
         extensions=_oauth_error,
     ),
+    ProblemType(InvalidLogoutRequestError, 400, "invalid-logout-request", "Invalid logout request"),
 ]

@@ -1,7 +1,8 @@
-"""The forms the sign-in and sign-up pages post."""
+"""The forms the sign-in, sign-up and sign-out pages post, and the logout parameters."""
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
+from identity_service.service.logout import LogoutAsked
 from shopkit.schemas import CamelModel
 
 # Bounds before the domain's rules: no request makes the service hash a megabyte.
@@ -22,3 +23,34 @@ class CredentialsForm(CamelModel):
     @property
     def credentials(self) -> tuple[str, str]:
         return self.email, self.password
+
+
+MAX_ID_TOKEN_HINT = 8192
+MAX_CLIENT_ID = 128
+MAX_URI = 2048
+MAX_STATE = 1024
+
+
+class LogoutParameters(BaseModel):
+    """The end-session endpoint's parameters (RP-Initiated Logout 1.0 section 2), by their
+    OpenID Connect names; others (``logout_hint``, ``ui_locales``) are ignored."""
+
+    id_token_hint: str = Field(default="", max_length=MAX_ID_TOKEN_HINT)
+    client_id: str = Field(default="", max_length=MAX_CLIENT_ID)
+    post_logout_redirect_uri: str = Field(default="", max_length=MAX_URI)
+    state: str = Field(default="", max_length=MAX_STATE)
+
+    def asked(self, confirmation_token: str | None = None) -> LogoutAsked:
+        return LogoutAsked(
+            id_token_hint=self.id_token_hint,
+            client_id=self.client_id,
+            post_logout_redirect_uri=self.post_logout_redirect_uri,
+            state=self.state,
+            confirmation_token=confirmation_token,
+        )
+
+
+class LogoutForm(LogoutParameters):
+    """The same, posted: by a client, or by the confirmation page with its CSRF token."""
+
+    csrf_token: str | None = Field(default=None, alias="csrfToken", max_length=MAX_TOKEN_FIELD)

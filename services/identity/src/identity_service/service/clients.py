@@ -17,13 +17,19 @@ class WeakClientSecretError(ValueError):
     pass
 
 
-def storefront(client_id: str, redirect_uris: tuple[str, ...], scopes: tuple[str, ...]) -> Client:
+def storefront(
+    client_id: str,
+    redirect_uris: tuple[str, ...],
+    scopes: tuple[str, ...],
+    post_logout_redirect_uris: tuple[str, ...] = (),
+) -> Client:
     return Client(
         client_id=client_id,
         kind=ClientKind.PUBLIC,
         grant_types=frozenset({"authorization_code", "refresh_token"}),
         scopes=frozenset(scopes),
         redirect_uris=redirect_uris,
+        post_logout_redirect_uris=post_logout_redirect_uris,
     )
 
 

@@ -20,6 +20,11 @@ CLAIMS = [
     "roles",
 ]
 
+PROMPT_VALUES = ["none", "login", "create"]
+"""What /authorize does with them: ``none`` answers login_required unless signed in,
+``login`` asks for the password again, ``create`` shows the sign-up page. ``consent`` and
+``select_account`` are not shown (first-party clients, one account per browser)."""
+
 
 class ProviderMetadata(OpenIDProviderMetadata):  # type: ignore[misc]
     """authlib's checks, but for RS256: OpenID Connect Core section 15.1 wants every
@@ -45,6 +50,8 @@ def provider_metadata(issuer: str, scopes: tuple[str, ...]) -> dict[str, Any]:
         userinfo_endpoint=f"{issuer}/userinfo",
         jwks_uri=f"{issuer}/jwks",
         revocation_endpoint=f"{issuer}/revoke",
+        # OpenID Connect RP-Initiated Logout 1.0.
+        end_session_endpoint=f"{issuer}/logout",
         scopes_supported=list(scopes),
         response_types_supported=["code"],
         response_modes_supported=["query"],
@@ -55,6 +62,7 @@ def provider_metadata(issuer: str, scopes: tuple[str, ...]) -> dict[str, Any]:
         revocation_endpoint_auth_methods_supported=TOKEN_CLIENT_AUTH_METHODS,
         code_challenge_methods_supported=["S256"],
         claims_supported=CLAIMS,
+        prompt_values_supported=PROMPT_VALUES,
     )
     metadata.validate()
     return dict(metadata)

@@ -4,9 +4,10 @@ from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
 from identity_service.api.deps import Dependencies, OAuthRequest, SessionCookie
-from identity_service.api.pages import sign_in_url
+from identity_service.api.pages import interaction_url
 from identity_service.ports import ProtocolResponse
 from identity_service.service import authorization
+from identity_service.service.authorization import Interaction
 from shopkit.auth import checked_elsewhere
 
 # OAuth endpoints authenticate clients and tokens by their own RFCs (Basic at /token).
@@ -25,12 +26,13 @@ async def authorize(
     request: OAuthRequest, dependencies: Dependencies, session_cookie: SessionCookie
 ) -> Response:
     """Authorization code with PKCE (S256): to the client's redirect URI with a code, once
-    the user has signed in (the sign-in page first, if not yet)."""
+    the user has signed in (the sign-in page first, if not yet; the sign-up page for
+    ``prompt=create``)."""
     answer = await authorization.authorize(
         dependencies.protocol, dependencies.accounts, request, session_cookie
     )
-    if answer is None:
-        return RedirectResponse(sign_in_url(request.query), 303)
+    if isinstance(answer, Interaction):
+        return RedirectResponse(interaction_url(answer, request.query), 303)
     return _response(answer)
 
 
