@@ -268,7 +268,8 @@ main() {
     "IDENTITY_DATABASE_URL=$identity_db" "IDENTITY_ISSUER=$issuer" "${auth[@]}" \
     "IDENTITY_ORDER_SERVICE_CLIENT_SECRET=$client_secret" \
     "IDENTITY_SMOKE_CLIENT_SECRET=$smoke_secret" \
-    "IDENTITY_STOREFRONT_REDIRECT_URIS=http://127.0.0.1:${PORT[gateway]}/auth/callback"
+    "IDENTITY_STOREFRONT_REDIRECT_URIS=http://127.0.0.1:${PORT[gateway]}/auth/callback" \
+    "IDENTITY_STOREFRONT_POST_LOGOUT_REDIRECT_URIS=http://127.0.0.1:${PORT[gateway]}/"
   start_container product "${PORT[product]}" "PORT=${PORT[product]}" "${auth[@]}" \
     "PRODUCT_DATABASE_URL=mongodb://127.0.0.1:$mongo_port/shopstack_product"
   start_container inventory "${PORT[inventory]}" "PORT=${PORT[inventory]}" "${auth[@]}" \
@@ -281,7 +282,9 @@ main() {
   start_container gateway "${PORT[gateway]}" "PORT=${PORT[gateway]}" "${auth[@]}" \
     "GATEWAY_PRODUCT_URL=http://127.0.0.1:${PORT[product]}" \
     "GATEWAY_INVENTORY_URL=http://127.0.0.1:${PORT[inventory]}" \
-    "GATEWAY_ORDER_URL=http://127.0.0.1:${PORT[order]}"
+    "GATEWAY_ORDER_URL=http://127.0.0.1:${PORT[order]}" \
+    "GATEWAY_PUBLIC_URL=http://127.0.0.1:${PORT[gateway]}" \
+    "GATEWAY_SESSION_STORE_URL=sqlite+aiosqlite:////tmp/gateway-sessions.db"
   for svc in "${SERVICES[@]}"; do check_container "$svc"; done
 
   # The catalog image deliberately lacks SQL drivers (README: product-service without `sql`).

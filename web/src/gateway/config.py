@@ -1,7 +1,10 @@
 """Gateway settings, read from ``GATEWAY_*`` environment variables."""
 
-from pydantic import Field
-from pydantic_settings import SettingsConfigDict
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from shopkit.actuator import ManagementPort
 from shopkit.settings import ServiceSettings
@@ -22,6 +25,52 @@ class Settings(ServiceSettings):
     upstream_timeout_seconds: float = Field(default=5.0, gt=0)
     # The largest request body forwarded; an order of 100 lines is about 8 KiB.
     max_body_bytes: int = Field(default=64 * 1024, ge=1)
+
+    # The origin browsers use: the OAuth redirect URI, the Origin writes must come from, and
+    # on https the __Host- cookies and HSTS.
+    public_url: str = "http://127.0.0.1:8000"
+    # The issuer itself is the platform's AUTH_ISSUER (shopkit.auth.AuthSettings).
+    oidc_client_id: str = Field(default="storefront", min_length=1)
+    oidc_scopes: Annotated[tuple[str, ...], NoDecode] = ("openid", "profile", "email")
+    # Where the gateway reaches the issuer when browsers use another address for it
+    # (compose: http://identity:8083 behind http://localhost:8083).
+    oidc_backchannel_url: str | None = None
+    oidc_timeout_seconds: float = Field(default=5.0, gt=0)
+    # SQLite keeps one gateway's sessions; replicas share them in Redis (redis://, rediss://).
+    session_store_url: str = "sqlite+aiosqlite:///.data/gateway-sessions.db"
+    session_idle_seconds: int = Field(default=30 * 60, ge=60)
+    session_absolute_seconds: int = Field(default=8 * 3600, ge=300)
+    # How long before its expiry an access token is refreshed, so none expires in flight.
+    session_refresh_margin_seconds: int = Field(default=30, ge=0, le=300)
+    sign_in_timeout_seconds: int = Field(default=600, ge=30, le=3600)
+
+    @field_validator("public_url", "oidc_backchannel_url")
+    @classmethod
+    def _origin_only(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("an absolute http(s) URL")
+        if parts.path.strip("/") or parts.query or parts.fragment:
+            raise ValueError("an origin only: no path, query or fragment")
+        return url.rstrip("/")
+
+    @field_validator("oidc_scopes", mode="before")
+    @classmethod
+    def _split_scopes(cls, value: object) -> object:
+        return tuple(value.replace(",", " ").split()) if isinstance(value, str) else value
+
+    @field_validator("oidc_scopes")
+    @classmethod
+    def _openid_scope(cls, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        if "openid" not in scopes:
+            raise ValueError("sign-in is OpenID Connect: the scopes include openid")
+        return scopes
+
+    @property
+    def served_over_https(self) -> bool:
+        return self.public_url.startswith("https://")
 
     def upstreams(self) -> dict[str, str]:
         return {

@@ -2,6 +2,12 @@
 
 from typing import Any
 
+from gateway.auth.errors import (
+    CsrfRejectedError,
+    IdentityProviderUnavailableError,
+    SessionExpiredError,
+    SignInFailedError,
+)
 from shopkit.errors import ProblemType
 
 RETRY_AFTER = {"Retry-After": "2"}
@@ -46,6 +52,10 @@ class UpstreamUnreachableError(Exception):
         self.service = service
 
 
+def _clear_cookie(exc: SessionExpiredError) -> dict[str, str]:
+    return {"Set-Cookie": exc.clear_cookie}
+
+
 def _service(exc: UpstreamTimeoutError | UpstreamUnreachableError) -> dict[str, Any]:
     return {"service": exc.service}
 
@@ -71,6 +81,24 @@ PROBLEMS: list[ProblemType[Any]] = [
         "Bad Gateway",
         str,
         _service,
+        headers=RETRY_AFTER,
+    ),
+    ProblemType(
+        SessionExpiredError,
+        401,
+        "session-expired",
+        "Session expired",
+        str,
+        headers=_clear_cookie,
+    ),
+    ProblemType(CsrfRejectedError, 403, "csrf-rejected", "Forbidden", str),
+    ProblemType(SignInFailedError, 400, "sign-in-failed", "Sign-in failed", str),
+    ProblemType(
+        IdentityProviderUnavailableError,
+        503,
+        "identity-provider-unavailable",
+        "Service Unavailable",
+        str,
         headers=RETRY_AFTER,
     ),
 ]

@@ -58,8 +58,10 @@ async def forward(
     *,
     timeout_seconds: float,
     max_body_bytes: int,
+    access_token: str | None = None,
 ) -> StreamingResponse:
-    """Send `request` on to `upstream_url` and stream the answer back unchanged.
+    """Send `request` on to `upstream_url` and stream the answer back unchanged; with
+    `access_token` (a signed-in browser's), as its Authorization instead of any sent.
 
     An upstream that cannot be reached is a 502 problem; one too slow to answer, a 504.
     """
@@ -73,6 +75,9 @@ async def forward(
         for name, value in request.headers.items()
         if name.lower() in FORWARDED_REQUEST_HEADERS and name.lower() not in trace_context
     ]
+    if access_token is not None:
+        headers = [(name, value) for name, value in headers if name.lower() != "authorization"]
+        headers.append(("authorization", f"Bearer {access_token}"))
     headers += trace_context.items()
     headers.append(("x-forwarded-proto", request.url.scheme))
     if request.client is not None:

@@ -1,31 +1,23 @@
 """The gateway's routes: the page, the public shop API per service, and each service's health."""
 
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.responses import Response
 
 from gateway.bootstrap import GatewayDependencies
+from gateway.deps import CallerSession, Gateway
 from gateway.problems import UnknownServiceError
 from gateway.proxy import forward
 from gateway.public_routes import public_route
 from shopkit.auth import checked_elsewhere, public
-from shopkit.wiring import dependencies_of
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Every method a client may try: off the public list is a 404 whatever the method.
 API_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 
 router = APIRouter()
-
-
-async def _gateway(request: Request) -> GatewayDependencies:
-    return dependencies_of(request, GatewayDependencies)
-
-
-Gateway = Annotated[GatewayDependencies, Depends(_gateway)]
 
 
 def _upstream(gateway: GatewayDependencies, service: str) -> str:
@@ -49,8 +41,9 @@ async def page() -> FileResponse:
     # issuer's keys in the gateway, to decide nothing the service does not.
     dependencies=[checked_elsewhere],
 )
-async def api(request: Request, gateway: Gateway) -> Response:
-    """Forward a route of the public shop (gateway.public_routes) to its service."""
+async def api(request: Request, gateway: Gateway, caller: CallerSession) -> Response:
+    """Forward a route of the public shop (gateway.public_routes) to its service, with the
+    signed-in caller's access token; a guest's request goes as it came."""
     # The path as sent, not the decoded one the router matched: what is checked is what
     # the service receives.
     raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
@@ -62,6 +55,7 @@ async def api(request: Request, gateway: Gateway) -> Response:
         _upstream(gateway, route.service) + path,
         timeout_seconds=gateway.settings.upstream_timeout_seconds,
         max_body_bytes=gateway.settings.max_body_bytes,
+        access_token=caller.access_token if caller is not None else None,
     )
 
 

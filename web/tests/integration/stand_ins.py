@@ -5,6 +5,7 @@ target byte for byte (aiohttp and browsers normalise dot segments before sending
 import asyncio
 import http.client
 import json
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -21,6 +22,7 @@ from gateway.config import Settings
 from gateway.main import create_app
 from testkit.live_server import serve_in_thread
 from testkit.network import free_port
+from testkit.tls import Certificate
 
 SERVICES = ("product", "inventory", "order")
 EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
@@ -113,19 +115,25 @@ class Gateway:
 
 
 @contextmanager
-def running_gateway(upstreams: dict[str, str], **settings: Any) -> Iterator[Gateway]:
+def running_gateway(
+    upstreams: dict[str, str],
+    port: int | None = None,
+    tls: Certificate | None = None,
+    **settings: Any,
+) -> Iterator[Gateway]:
     """The gateway under real uvicorn in front of `upstreams` (service name -> base URL), its
-    management endpoints on a free port of their own."""
+    management endpoints on a free port of their own, its sessions in a file of its own."""
     management_port = free_port()
-    config = Settings(
-        product_url=upstreams["product"],
-        inventory_url=upstreams["inventory"],
-        order_url=upstreams["order"],
-        management_port=management_port,
-        **settings,
-    )
-    with serve_in_thread(create_app(config)) as url:
-        yield Gateway(url, f"http://127.0.0.1:{management_port}")
+    with tempfile.TemporaryDirectory(prefix="gateway-sessions-") as sessions:
+        config = Settings(
+            product_url=upstreams["product"],
+            inventory_url=upstreams["inventory"],
+            order_url=upstreams["order"],
+            management_port=management_port,
+            **{"session_store_url": f"sqlite+aiosqlite:///{sessions}/sessions.db", **settings},
+        )
+        with serve_in_thread(create_app(config), port, tls) as url:
+            yield Gateway(url, f"http://127.0.0.1:{management_port}")
 
 
 @contextmanager

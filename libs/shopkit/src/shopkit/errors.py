@@ -67,7 +67,8 @@ class ProblemType(Generic[E]):
     """How a domain error is answered: one row of a service's problem catalogue.
 
     `detail` and `extensions` read the raised error; by default the detail is the error's
-    message as a sentence and there are no extra members.
+    message as a sentence and there are no extra members. `headers` are fixed, or read from
+    the error too (a cookie to clear, a computed ``Retry-After``).
     """
 
     error: type[E]
@@ -76,7 +77,7 @@ class ProblemType(Generic[E]):
     title: str
     detail: Callable[[E], str] = _sentence
     extensions: Callable[[E], Mapping[str, Any]] = _no_extensions
-    headers: Mapping[str, str] | None = field(default=None)
+    headers: Mapping[str, str] | Callable[[E], Mapping[str, str]] | None = field(default=None)
 
     def problem(self, exc: E) -> Problem:
         """The problem `exc` is answered with."""
@@ -85,7 +86,7 @@ class ProblemType(Generic[E]):
             self.slug,
             self.title,
             self.detail(exc),
-            headers=self.headers,
+            headers=self.headers(exc) if callable(self.headers) else self.headers,
             **self.extensions(exc),
         )
 

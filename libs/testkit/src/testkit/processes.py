@@ -48,6 +48,7 @@ CALLS: Mapping[str, tuple[str, ...]] = {
 # own (<NAME>_MANAGEMENT_PORT), apart from the port they serve their API on.
 WITH_MANAGEMENT_PORT = frozenset({"gateway"})
 IDENTITY = "identity"
+GATEWAY = "gateway"
 SERVICE_CLIENTS: Mapping[str, str] = {"order-service": "ORDER_SERVICE", "smoke": "SMOKE"}
 """The identity service's service clients, and the infix of IDENTITY_<X>_CLIENT_SECRET_FILE."""
 CLIENT_OF: Mapping[str, str] = {"order": "order-service"}
@@ -240,6 +241,11 @@ class ServiceProcesses:
         """Where the identity service writes the local admin's generated password."""
         return self.secrets_dir / "admin-password"
 
+    @property
+    def gateway_sessions_file(self) -> Path:
+        """The gateway's session store (SQLite): signed-in browsers' tokens."""
+        return self.secrets_dir / "gateway-sessions.db"
+
     def access_token(self, client_id: str = "smoke") -> str:
         """A fresh client-credentials token of `client_id` from the launched identity service."""
         secret = self.secret_file(client_id).read_text().strip()
@@ -285,7 +291,25 @@ class ServiceProcesses:
                 variables[f"IDENTITY_{infix}_CLIENT_SECRET_FILE"] = str(self.secret_file(client))
         if name in CLIENT_OF:
             variables[f"{name.upper()}_CLIENT_SECRET_FILE"] = str(self.secret_file(CLIENT_OF[name]))
+        if GATEWAY in self.ports:
+            variables |= self._storefront_environment(name)
         return variables
+
+    def _storefront_environment(self, name: str) -> dict[str, str]:
+        """The gateway signs browsers in at the identity service: its public URL is the
+        storefront client's registered redirect, and its session store holds tokens."""
+        storefront = self.urls[GATEWAY]
+        if name == IDENTITY:
+            return {
+                "IDENTITY_STOREFRONT_REDIRECT_URIS": storefront + "/auth/callback",
+                "IDENTITY_STOREFRONT_POST_LOGOUT_REDIRECT_URIS": storefront + "/",
+            }
+        if name == GATEWAY:
+            return {
+                "GATEWAY_PUBLIC_URL": storefront,
+                "GATEWAY_SESSION_STORE_URL": f"sqlite+aiosqlite:///{self.gateway_sessions_file}",
+            }
+        return {}
 
     def start(self, *names: str) -> None:
         """Start these services (all by default), without waiting for them."""

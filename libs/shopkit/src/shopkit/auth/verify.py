@@ -78,6 +78,15 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         """The principal `token` speaks for; InvalidTokenError when it is not accepted."""
+        claims = await self.verified_claims(token)
+        try:
+            return principal_from_claims(claims, self._roles_claim)
+        except ValueError as exc:
+            raise InvalidTokenError(str(exc)) from None
+
+    async def verified_claims(self, token: str) -> dict[str, Any]:
+        """The claims of `token` once its signature, issuer, audience and times are checked;
+        InvalidTokenError when it is not accepted."""
         signed = self._parse(token)
         header = signed.headers()
         if header["alg"] not in self._algorithms:
@@ -100,11 +109,7 @@ class TokenVerifier:
             valid = False  # e.g. a key of another type or curve than the algorithm needs
         if not valid:
             raise InvalidTokenError("the token's signature is not valid")
-        claims = self._valid_claims(signed)
-        try:
-            return principal_from_claims(claims, self._roles_claim)
-        except ValueError as exc:
-            raise InvalidTokenError(str(exc)) from None
+        return self._valid_claims(signed)
 
     def _parse(self, token: str) -> CompactSignature:
         try:

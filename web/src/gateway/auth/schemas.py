@@ -1,0 +1,15 @@
+"""What /auth answers the page: who is signed in, never a token."""
+
+from shopkit.schemas import CamelModel
+
+
+class Me(CamelModel):
+    signed_in: bool
+    subject: str | None = None
+    email: str | None = None
+    roles: tuple[str, ...] = ()
+    csrf_token: str | None = None
+
+
+class SignedOut(CamelModel):
+    redirect_to: str
