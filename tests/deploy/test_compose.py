@@ -5,13 +5,14 @@ read the model Compose would run.
 """
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .compose_env import COMPOSE, ENV_EXAMPLE, GENERATED, env_file
+from .compose_env import CLIENT_SECRETS, COMPOSE, ENV_EXAMPLE, GENERATED, env_file
 from .images import DOCKERFILE, build_args
 from .loadgen import LOCUSTFILE
 from .paths import REPO, compose_binary
@@ -60,6 +61,7 @@ def test_the_whole_stack_is_there(stack: dict[str, Any]) -> None:
         "order-migrate",
         "mongodb",
         "mysql",
+        "redis",
         "mysqld-exporter",
         "mongodb-exporter",
         "otel-collector",
@@ -77,7 +79,7 @@ def test_each_ui_and_api_is_published_on_its_port_and_the_databases_are_not(
         4317,
         4318,
     }
-    for name in ("mysql", "mongodb", "mysqld-exporter", "mongodb-exporter"):
+    for name in ("mysql", "mongodb", "redis", "mysqld-exporter", "mongodb-exporter"):
         assert "ports" not in services(stack)[name], name
 
 
@@ -109,6 +111,8 @@ def test_each_ui_and_api_is_published_on_its_port_and_the_databases_are_not(
         (
             "gateway",
             {
+                # Its session store.
+                "redis": "service_healthy",
                 "product": "service_healthy",
                 "inventory": "service_healthy",
                 "order": "service_healthy",
@@ -245,19 +249,19 @@ def test_the_order_service_gets_its_token_with_the_secret_identity_holds_for_it(
     # At least the 32 characters the identity service requires; the smoke client's its own.
     assert len(order["ORDER_CLIENT_SECRET"]) >= 32
     assert identity["IDENTITY_SMOKE_CLIENT_SECRET"] != order["ORDER_CLIENT_SECRET"]
-    # No other service is given a client secret.
+    # No other service is given a client secret (Keycloak, under its profile, holds the order
+    # service's too: test_keycloak_realm).
     for name, service in services(stack).items():
-        if name not in ("order", "identity"):
+        if name not in ("order", "identity", "keycloak"):
             assert not [key for key in service.get("environment", {}) if "CLIENT_SECRET" in key]
 
 
-def test_the_client_secrets_have_no_value_until_generated_and_compose_refuses_without(
-    tmp_path: Path,
-) -> None:
+def test_the_generated_credentials_have_no_value_until_generated(tmp_path: Path) -> None:
     committed = dict(
         line.split("=", 1) for line in ENV_EXAMPLE.read_text().splitlines() if "=" in line
     )
     assert {name: committed[name] for name in GENERATED} == dict.fromkeys(GENERATED, "")
+    assert set(CLIENT_SECRETS) <= set(GENERATED)
     result = subprocess.run(
         [compose_binary(), "-f", str(COMPOSE), "--env-file", str(ENV_EXAMPLE), "config", "-q"],
         capture_output=True,
@@ -266,7 +270,84 @@ def test_the_client_secrets_have_no_value_until_generated_and_compose_refuses_wi
         cwd=tmp_path,
     )
     assert result.returncode != 0
-    assert "CLIENT_SECRET is missing a value: generate it into .env" in result.stderr
+    assert re.search(
+        r"required variable \w+ is missing a value: generate it into \.env", result.stderr
+    )
+
+
+@pytest.mark.parametrize("missing", GENERATED)
+def test_compose_refuses_to_start_while_any_generated_credential_is_missing(
+    tmp_path: Path, missing: str
+) -> None:
+    env = env_file(tmp_path)
+    env.write_text(re.sub(rf"^{missing}=.*$", f"{missing}=", env.read_text(), flags=re.MULTILINE))
+    result = subprocess.run(
+        [compose_binary(), "-f", str(COMPOSE), "--env-file", str(env), "config", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0
+    assert f"required variable {missing} is missing a value: generate it into .env" in (
+        result.stderr
+    )
+
+
+def test_the_gateway_keeps_its_sessions_in_redis_with_the_password_redis_requires(
+    stack: dict[str, Any],
+) -> None:
+    redis = services(stack)["redis"]
+    gateway = services(stack)["gateway"]["environment"]
+    command = redis["command"]
+    password = command[command.index("--requirepass") + 1]
+    # A generated one (openssl rand -hex 32), the same in the gateway's URL and the health check.
+    assert re.fullmatch(r"[0-9a-f]{64}", password)
+    assert gateway["GATEWAY_SESSION_STORE_URL"] == f"redis://:{password}@redis:6379/0"
+    assert redis["environment"] == {"REDISCLI_AUTH": password}
+    assert "redis-cli ping" in redis["healthcheck"]["test"][-1]
+    # Only the gateway is given it.
+    for name, service in services(stack).items():
+        if name not in ("gateway", "redis"):
+            assert password not in json.dumps(service), name
+
+
+def test_redis_persists_nothing_and_runs_read_only_without_capabilities(
+    stack: dict[str, Any],
+) -> None:
+    redis = services(stack)["redis"]
+    assert re.fullmatch(r"redis:7\.2\.\d+-alpine", redis["image"])
+    command = redis["command"]
+    # No RDB snapshot, no append-only file: sessions die with the container, tokens never
+    # reach a disk.
+    assert command[command.index("--save") + 1] == ""
+    assert command[command.index("--appendonly") + 1] == "no"
+    assert "volumes" not in redis
+    assert redis["tmpfs"] == ["/data"]
+    assert redis["read_only"] is True
+    assert redis["cap_drop"] == ["ALL"]
+    assert "cap_add" not in redis
+    assert "no-new-privileges:true" in redis["security_opt"]
+    # Not root: the image's entrypoint then never needs a capability to drop privileges.
+    assert redis["user"] == "redis"
+    # It evicts before the container's memory runs out.
+    maxmemory = command[command.index("--maxmemory") + 1]
+    assert int(maxmemory.removesuffix("mb")) * 2**20 < int(redis["mem_limit"])
+
+
+def test_the_storefront_signs_in_at_the_issuer_and_is_sent_back_to_its_published_url(
+    stack: dict[str, Any],
+) -> None:
+    gateway = services(stack)["gateway"]["environment"]
+    identity = services(stack)["identity"]["environment"]
+    public_url = gateway["GATEWAY_PUBLIC_URL"]
+    assert public_url == f"http://127.0.0.1:{PORTS['gateway']}"
+    assert gateway["GATEWAY_OIDC_CLIENT_ID"] == "storefront"
+    assert identity["IDENTITY_STOREFRONT_REDIRECT_URIS"] == f"{public_url}/auth/callback"
+    assert identity["IDENTITY_STOREFRONT_POST_LOGOUT_REDIRECT_URIS"] == f"{public_url}/"
+    # Its own calls to the issuer stay inside the network; browsers use AUTH_ISSUER.
+    assert gateway["GATEWAY_OIDC_BACKCHANNEL_URL"] == "http://identity:8083"
+    assert gateway["AUTH_ISSUER"] == identity["IDENTITY_ISSUER"]
 
 
 def test_the_identity_database_is_created_by_the_shared_init_script(

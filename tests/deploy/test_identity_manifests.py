@@ -1,8 +1,10 @@
 """The identity service in the rendered overlays, and what every other service is told about it:
-one issuer and audience for the whole platform, keys and tokens from its Service, the client
-secrets as files of a generated Secret that only identity and order mount."""
+one issuer and audience for the whole platform, keys and tokens from its Service, its pages on
+an Ingress host of its own, the storefront (the gateway) its OIDC client at the shop's host,
+the client secrets as files of a generated Secret that only identity and order mount."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -11,7 +13,9 @@ from .test_kubernetes_manifests import all_containers, named, of_kind, pod_spec
 
 Objects = dict[str, list[dict[str, Any]]]
 VERIFIERS = ("product", "inventory", "order", "gateway")
-ISSUERS = {"microk8s": "http://127.0.0.1", "aks": "https://shop.example.com"}
+# The issuer is the identity service's own host; the shop is on another.
+ISSUERS = {"microk8s": "https://id.shop.localhost", "aks": "https://id.shop.example.com"}
+STOREFRONTS = {"microk8s": "https://shop.localhost", "aks": "https://shop.example.com"}
 IDENTITY_URL = "http://identity:8083"
 
 
@@ -70,7 +74,11 @@ def test_the_identity_service_issues_what_the_verifiers_expect(
     env = environment(objects, main_container(objects, "identity"))
     assert env["IDENTITY_ISSUER"] == env["AUTH_ISSUER"] == ISSUERS[overlay]
     assert env["IDENTITY_AUDIENCE"] == "shopstack"
-    assert env["IDENTITY_STOREFRONT_REDIRECT_URIS"] == f"{ISSUERS[overlay]}/auth/callback"
+    # The storefront client comes back to the gateway's public URL, and only there.
+    assert env["IDENTITY_STOREFRONT_REDIRECT_URIS"] == f"{STOREFRONTS[overlay]}/auth/callback"
+    assert env["IDENTITY_STOREFRONT_POST_LOGOUT_REDIRECT_URIS"] == f"{STOREFRONTS[overlay]}/"
+    gateway = environment(objects, main_container(objects, "gateway"))
+    assert gateway["GATEWAY_PUBLIC_URL"] == STOREFRONTS[overlay]
     # Its own tokens (/userinfo) against its own keys on loopback, not through its Service.
     assert env["AUTH_JWKS_URL"] == "http://127.0.0.1:8083/jwks"
     assert env["IDENTITY_DATABASE_URL"] == (
@@ -80,12 +88,22 @@ def test_the_identity_service_issues_what_the_verifiers_expect(
     assert env["IDENTITY_PORT"] == "8083"
 
 
-def test_on_aks_the_issuer_is_the_ingress_host_over_https(rendered: Objects) -> None:
-    (ingress,) = of_kind(rendered["aks"], "Ingress")
-    (rule,) = ingress["spec"]["rules"]
-    assert ISSUERS["aks"] == f"https://{rule['host']}"
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_issuer_is_the_ingress_host_of_the_identity_service_over_https(
+    rendered: Objects, overlay: str
+) -> None:
+    (ingress,) = of_kind(rendered[overlay], "Ingress")
+    hosts = {
+        path["backend"]["service"]["name"]: rule["host"]
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
+    # At the root of its host: the identity service names its pages from the root.
+    assert ISSUERS[overlay] == f"https://{hosts['identity']}"
+    assert urlsplit(ISSUERS[overlay]).path == ""
+    assert STOREFRONTS[overlay] == f"https://{hosts['gateway']}"
     (tls,) = ingress["spec"]["tls"]
-    assert tls["hosts"] == [rule["host"]]
+    assert sorted(tls["hosts"]) == sorted(hosts.values())
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -190,12 +208,31 @@ def test_the_identity_database_and_its_user_come_from_mysql_credentials_and_are_
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_the_identity_service_is_inside_the_cluster_only(rendered: Objects, overlay: str) -> None:
+def test_the_identity_service_is_reached_from_outside_on_its_ingress_host_only(
+    rendered: Objects, overlay: str
+) -> None:
     objects = rendered[overlay]
     service = named(objects, "Service", "identity")
     assert service["spec"]["type"] == "ClusterIP"
     assert [(p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [(8083, "http")]
-    for ingress in of_kind(objects, "Ingress"):
-        for rule in ingress["spec"]["rules"]:
-            backends = {path["backend"]["service"]["name"] for path in rule["http"]["paths"]}
-            assert "identity" not in backends
+    hosts_to_identity = [
+        rule["host"]
+        for ingress in of_kind(objects, "Ingress")
+        for rule in ingress["spec"]["rules"]
+        if any(p["backend"]["service"]["name"] == "identity" for p in rule["http"]["paths"])
+    ]
+    assert hosts_to_identity == [urlsplit(ISSUERS[overlay]).hostname]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_gateway_is_the_storefronts_oidc_client_through_the_back_channel(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    env = environment(objects, main_container(objects, "gateway"))
+    assert env["GATEWAY_OIDC_CLIENT_ID"] == "storefront"
+    # Browsers go to AUTH_ISSUER; the gateway's own calls (token, revoke, keys) to the Service.
+    assert env["GATEWAY_OIDC_BACKCHANNEL_URL"] == IDENTITY_URL
+    assert env["AUTH_ISSUER"] == ISSUERS[overlay]
+    # https: the session cookie is Secure and __Host- prefixed, and the gateway sends HSTS.
+    assert env["GATEWAY_PUBLIC_URL"].startswith("https://")

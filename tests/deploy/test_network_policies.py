@@ -33,6 +33,10 @@ OUTSIDE = Source(ip="192.168.1.20")
 
 ALLOWED = [
     (INGRESS_CONTROLLER, "gateway", "http"),
+    # Browsers on the identity host: its sign-in and sign-up pages, /authorize, /logout.
+    (INGRESS_CONTROLLER, "identity", "http"),
+    # The gateway's session store, and nobody else's.
+    (GATEWAY, "redis", "redis"),
     (GATEWAY, "product", "http"),
     (GATEWAY, "inventory", "http"),
     (GATEWAY, "order", "http"),
@@ -82,12 +86,11 @@ DENIED = [
     (STRANGER_ELSEWHERE, "product", "http"),
     (OUTSIDE, "mysql", "mysql"),
     (OUTSIDE, "mongodb", "mongodb"),
-    # Nothing but the gateway, the services and Prometheus reaches the identity service: not
-    # the ingress controller (browsers come through the gateway), nor anything else.
+    # Nothing but the ingress controller, the gateway, the services and Prometheus reaches the
+    # identity service.
     *[
         (source, "identity", "http")
         for source in (
-            INGRESS_CONTROLLER,
             MYSQL,
             MONGODB,
             MYSQL_BACKUP,
@@ -103,6 +106,26 @@ DENIED = [
     (IDENTITY, "product", "http"),
     (IDENTITY, "inventory", "http"),
     (IDENTITY, "order", "http"),
+    # The sessions (and the tokens in them): the gateway alone, never Prometheus, the ingress
+    # controller or another service.
+    *[
+        (source, "redis", "redis")
+        for source in (
+            INGRESS_CONTROLLER,
+            PRODUCT,
+            INVENTORY,
+            ORDER,
+            IDENTITY,
+            MYSQL,
+            MONGODB,
+            MYSQL_BACKUP,
+            LOADGEN,
+            PROMETHEUS,
+            STRANGER,
+            STRANGER_ELSEWHERE,
+            OUTSIDE,
+        )
+    ],
 ]
 
 
@@ -147,6 +170,7 @@ def test_only_microk8s_admits_node_port_clients_and_only_to_the_gateway(
 
 
 IDENTITY_CALLERS = {"gateway", "order", "product", "inventory"}
+INGRESS_CONTROLLERS = ("ingress", "ingress-nginx", "app-routing-system")
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -170,3 +194,25 @@ def test_only_the_gateway_the_services_and_prometheus_reach_the_identity_service
     )
     for name in IDENTITY_CALLERS:
         assert not allowed(objects, Source(namespace="default", name=name), "identity", "http")
+    # Browsers through whichever controller the cluster runs (as for the gateway), and through
+    # no other namespace.
+    for namespace in INGRESS_CONTROLLERS:
+        controller = Source(namespace=namespace, name="controller")
+        assert allowed(objects, controller, "identity", "http"), namespace
+        assert allowed(objects, controller, "gateway", "http"), namespace
+    assert not allowed(objects, Source(namespace="kube-system", name="x"), "identity", "http")
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_the_gateway_reaches_redis(rendered: Objects, overlay: str) -> None:
+    objects = rendered[overlay]
+    workloads = {
+        o["metadata"]["name"]
+        for o in objects
+        if o["kind"] in ("Deployment", "StatefulSet", "CronJob", "Job")
+    }
+    assert "redis" in workloads
+    for name in workloads:
+        assert allowed(objects, Source(name=name), "redis", "redis") is (name == "gateway"), name
+    for namespace in ("default", "monitoring", *INGRESS_CONTROLLERS):
+        assert not allowed(objects, Source(namespace=namespace, name="gateway"), "redis", "redis")

@@ -18,6 +18,8 @@ URL_CREDENTIALS = re.compile(r"://[^/:@\s]+:(\$\{[^}]*\}|[^@\s]+)@")
 REFERENCE = re.compile(r"^(\$\([A-Z_]+\)|\$\{[A-Z_]+(:?[?-][^}]*)?\})$")
 # Keys whose value names a Secret object, never holds one.
 SECRET_OBJECT_NAMES = {"secretName"}
+# A Compose variable with a default, ${VAR:-default}: it stands for its default.
+COMPOSE_DEFAULT = re.compile(r"\$\{[A-Z_]+:-([^}]*)\}")
 
 
 def names_a_place(key: str, value: str) -> bool:
@@ -26,6 +28,7 @@ def names_a_place(key: str, value: str) -> bool:
     if key.endswith("_FILE"):
         return value.startswith("/")
     if key.endswith("_URL"):
+        value = COMPOSE_DEFAULT.sub(r"\1", value)
         return value.startswith(("http://", "https://")) and not URL_CREDENTIALS.search(value)
     return False
 
@@ -125,6 +128,7 @@ spec:
     - {name: client-secret, secret: {secretName: identity-credentials}}
   environment:
     ORDER_TOKEN_URL: http://identity:8083/token
+    AUTH_TOKEN_URL: ${REALM_URL:-http://keycloak:8080/realms/shop}/protocol/openid-connect/token
     ORDER_CLIENT_SECRET: ${ORDER_SERVICE_CLIENT_SECRET:?generate it into .env}
 """
     assert problems(yaml.safe_load(references)) == []
@@ -142,7 +146,7 @@ EXAMPLES = [
     *[
         f"deploy/k8s/overlays/{overlay}/secrets/{name}.env.example"
         for overlay in ("microk8s", "aks")
-        for name in ("mysql", "mongodb", "identity")
+        for name in ("mysql", "mongodb", "identity", "redis")
     ],
 ]
 

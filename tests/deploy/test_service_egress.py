@@ -1,7 +1,8 @@
 """Whom the gateway, product, inventory, order and the identity service may open connections
 to, decided by the rendered NetworkPolicies (network.py's evaluator, egress side): their own
-store, the services they call, the identity service (keys; the order service's token) and
-the cluster DNS, and nothing else in the namespace, the cluster or beyond.
+store, the services they call, the identity service (keys; the order service's token; the
+gateway's OIDC back channel) and the cluster DNS, and nothing else in the namespace, the
+cluster or beyond. Redis opens no connection at all.
 """
 
 from typing import Any
@@ -21,14 +22,21 @@ NEEDS = {
     "order": {("mysql", 3306), ("product", 8080), ("inventory", 8081), ("identity", 8083)},
     # Its own keys it reads on loopback, which no policy sees.
     "identity": {("mysql", 3306)},
-    # The services behind its allow-list; it verifies no token, so not the identity service.
-    "gateway": {("product", 8080), ("inventory", 8081), ("order", 8082)},
+    # The services behind its allow-list, its session store, and the identity service: the
+    # storefront's back channel (/token, /revoke, keys).
+    "gateway": {
+        ("product", 8080),
+        ("inventory", 8081),
+        ("order", 8082),
+        ("redis", 6379),
+        ("identity", 8083),
+    },
 }
 
 
 def servers(objects: list[dict[str, Any]]) -> list[tuple[Destination, int]]:
     found = every_server_in_the_namespace(objects)
-    assert {server.title for server, _ in found} >= {*NEEDS, "gateway", "mysql", "mongodb"}
+    assert {server.title for server, _ in found} >= {*NEEDS, "mysql", "mongodb", "redis"}
     return found
 
 
@@ -66,11 +74,25 @@ def test_no_service_reaches_anything_outside_the_namespace_but_dns(
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_redis_opens_no_connection_at_all_not_even_dns(rendered: Objects, overlay: str) -> None:
+    objects = rendered[overlay]
+    labels = pod_labels(named(objects, "Deployment", "redis"))
+    for server, number in servers(objects):
+        for protocol in ("TCP", "UDP"):
+            assert not egress_allowed(objects, labels, server, number, protocol), server.title
+    for destination, number, protocol in [*ELSEWHERE, (KUBE_DNS, 53, "UDP"), (KUBE_DNS, 53, "TCP")]:
+        assert not egress_allowed(objects, labels, destination, number, protocol), (
+            destination.title,
+            number,
+        )
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 def test_the_identity_service_is_reached_by_every_service_on_its_container_port(
     rendered: Objects, overlay: str
 ) -> None:
     objects = rendered[overlay]
     identity = next(server for server, _ in servers(objects) if server.title == "identity")
-    for service in ("product", "inventory", "order"):
+    for service in ("product", "inventory", "order", "gateway"):
         labels = pod_labels(named(objects, "Deployment", service))
         assert egress_allowed(objects, labels, identity, identity.named_ports["http"]), service
