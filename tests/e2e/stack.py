@@ -2,11 +2,15 @@
 with Ctrl-C), or each service its own process (testkit.processes) to stop one alone.
 
 Both run the identity service: writes carry the smoke client's token (it has the admin
-role), orders are placed as guests and read or cancelled with their guest secret.
+role), orders are placed as guests and read or cancelled with their guest secret. The
+gateway signs browsers in at the identity service and keeps their tokens in a SQLite
+session store under the data directory, which the tests read to know what must never
+reach a browser.
 """
 
 import json
 import signal
+import sqlite3
 import subprocess
 import urllib.error
 import urllib.request
@@ -35,6 +39,8 @@ Processes = ServiceProcesses
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = tuple(MODULES)
 SMOKE_CLIENT = "smoke"
+GATEWAY_SESSIONS = "gateway-sessions.db"
+"""The gateway's session store in the data directory, as `make up` keeps it in .data."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,31 @@ class Stack:
     """Where each service's /actuator/prometheus is served (the gateway's management port)."""
     log: Path
     secrets_dir: Path
+    data_dir: Path
+
+    @property
+    def admin_password_file(self) -> Path:
+        """The local admin's generated password (IDENTITY_ADMIN_PASSWORD_FILE)."""
+        return self.data_dir / "admin-password"
+
+    @property
+    def gateway_sessions_file(self) -> Path:
+        """The gateway's SQLite session store (GATEWAY_SESSION_STORE_URL)."""
+        return self.data_dir / GATEWAY_SESSIONS
+
+    def stored_sessions(self) -> list[dict[str, Any]]:
+        """Every session the gateway keeps: user, access, refresh and ID tokens, CSRF token."""
+        with sqlite3.connect(self.gateway_sessions_file) as store:
+            rows = store.execute(
+                "SELECT record FROM gateway_records WHERE kind = 'session'"
+            ).fetchall()
+        return [json.loads(record) for (record,) in rows]
+
+    def stored_session_of(self, email: str) -> dict[str, Any]:
+        """The one session the gateway keeps for `email`."""
+        found = [s for s in self.stored_sessions() if s["user"]["email"] == email]
+        assert len(found) == 1, f"{len(found)} sessions for {email}"
+        return found[0]
 
     def get_json(self, service: str, path: str) -> Any:
         return expect_status(call(self.urls[service] + path), 200)
@@ -152,6 +183,7 @@ def make_up(data_dir: Path, log: Path, timeout: float = 60, **extra_env: str) ->
     for name, port in ports.items():
         management = gateway_management_port if name == "gateway" else None
         env |= service_environment(name, port, databases.get(name), management)
+    env["GATEWAY_SESSION_STORE_URL"] = f"sqlite+aiosqlite:///{data_dir / GATEWAY_SESSIONS}"
     # Its own process group: Ctrl-C reaches make, honcho and every service, as in a terminal.
     process = spawn(
         ["make", "--no-print-directory", "up"],
@@ -167,6 +199,7 @@ def make_up(data_dir: Path, log: Path, timeout: float = 60, **extra_env: str) ->
         urls | {"gateway": f"http://127.0.0.1:{gateway_management_port}"},
         log,
         data_dir / "secrets",
+        data_dir,
     )
     try:
         wait_until_ready(

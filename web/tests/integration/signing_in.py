@@ -2,9 +2,7 @@
 (requests) that follows the redirects and fills in the identity service's forms."""
 
 import base64
-import html
 import json
-import re
 import secrets
 import sqlite3
 from dataclasses import dataclass, field
@@ -14,18 +12,9 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from testkit.forms import form_fields
+
 PASSWORD = "correct horse battery staple"
-
-
-def form_fields(page: requests.Response) -> dict[str, str]:
-    """The named inputs of a page's form, with their values."""
-    fields = {}
-    for tag in re.findall(r"<input [^>]*>", page.text):
-        name = re.search(r'name="([^"]*)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name:
-            fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
-    return fields
 
 
 def new_email() -> str:
@@ -102,7 +91,7 @@ class Browser:
         target = urlsplit(page.url)._replace(path=action, query="").geturl()
         answer = self.jar.post(
             target,
-            data={**form_fields(page), "email": email, "password": password},
+            data={**form_fields(page.text), "email": email, "password": password},
             allow_redirects=False,
         )
         # Back through /authorize to the gateway's callback, which is not followed.

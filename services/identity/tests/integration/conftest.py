@@ -3,8 +3,6 @@ and the steps a browser and a client take against it."""
 
 import base64
 import hashlib
-import html
-import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -20,6 +18,7 @@ from joserfc.jwt import JWTClaimsRegistry
 
 from identity_service.config import Settings
 from identity_service.main import create_app
+from testkit import forms
 from testkit.live_server import serve_in_thread
 from testkit.network import free_port
 
@@ -96,13 +95,7 @@ def browser() -> Iterator[requests.Session]:
 
 
 def _form_fields(page: requests.Response) -> dict[str, str]:
-    fields = {}
-    for tag in re.findall(r"<input [^>]*>", page.text):
-        name = re.search(r'name="([^"]*)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name:
-            fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
-    return fields
+    return forms.form_fields(page.text)
 
 
 def _fill_in(

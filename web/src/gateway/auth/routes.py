@@ -76,7 +76,7 @@ async def callback(
     return response
 
 
-@router.get("/me")
+@router.get("/me", response_model_exclude_none=True)
 async def me(lookup: BrowserSession, gateway: Gateway, response: Response) -> Me:
     """Who is signed in in this browser, and the CSRF token its writes carry."""
     response.headers["cache-control"] = NO_STORE

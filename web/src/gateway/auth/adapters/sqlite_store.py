@@ -113,9 +113,11 @@ async def open_sqlite_store(
     """The store in the file `url` names, created with its table if missing."""
     path = sqlite_path(url)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # The file holds refresh tokens: owner-only from its first byte, as the identity
+    # service's secrets are (SQLite gives its -wal and -shm files the same mode).
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
     async with aiosqlite.connect(path) as connection:
-        # The file holds refresh tokens: owner-only, as the identity service's secrets are.
-        path.chmod(0o600)
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute(SCHEMA)
         await connection.commit()

@@ -1,8 +1,10 @@
-// Product admin: create a product and set its stock; check stock of any SKUs.
-// Validation messages come from the API's problem+json errors, next to their fields.
+// Product admin: create a product and set its stock; set any SKU's stock; check stock of
+// any SKUs. Validation messages come from the API's problem+json errors, next to their
+// fields; what was typed stays in the form until it succeeds.
 
-import { ApiError, api, explain, fieldErrors } from "./api.js";
+import { ApiError, api, fieldErrors } from "./api.js";
 import { el, say } from "./dom.js";
+import { explain, explained } from "./messages.js";
 
 function showFieldErrors(form, errors) {
   for (const node of form.querySelectorAll(".field-error")) {
@@ -46,7 +48,7 @@ export function productForm(form, message, onCreated) {
       await api("PUT", `/api/inventory/${encodeURIComponent(product.skuCode)}`, { quantity: stock });
     } catch (error) {
       showFieldErrors(form, fieldErrors(error));
-      say(message, `${product.name} was created, but its stock was not set. ${explain(error)}`, "error");
+      say(message, explained(`${product.name} was created, but its stock was not set.`, error), "error");
       onCreated();
       return;
     }
@@ -54,6 +56,33 @@ export function productForm(form, message, onCreated) {
     form.reset();
     say(message, `${product.name} (${product.skuCode}) created with ${stock} in stock.`, "ok");
     onCreated();
+  });
+}
+
+export function setStockForm(form, message, onSet) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const sku = data.get("skuCode").trim();
+    const quantity = numberOrText(data.get("quantity"));
+    say(message, "");
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(sku)) {
+      // Not a path segment the gateway forwards: said here, beside the field.
+      showFieldErrors(form, { skuCode: "A SKU is 1 to 64 letters, digits, '_' or '-'." });
+      return;
+    }
+    try {
+      await api("PUT", `/api/inventory/${sku}`, { quantity });
+    } catch (error) {
+      const errors = fieldErrors(error);
+      showFieldErrors(form, errors);
+      if (!Object.keys(errors).length) say(message, explain(error), "error");
+      return;
+    }
+    showFieldErrors(form, {});
+    form.reset();
+    say(message, `${sku} now has ${quantity} in stock.`, "ok");
+    onSet();
   });
 }
 
@@ -73,7 +102,7 @@ export function stockCheckForm(form) {
       table.hidden = true;
       const errors = error instanceof ApiError && error.status === 422
         ? { skuCode: error.problem.errors?.[0]?.message || error.message }
-        : { skuCode: explain(error) };
+        : { skuCode: explain(error).map((part) => (part instanceof Node ? part.textContent : part)).join("") };
       showFieldErrors(form, errors);
     }
   });

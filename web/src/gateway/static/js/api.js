@@ -1,10 +1,17 @@
 // Calls to the services through the gateway (same origin), and problem+json errors.
+// The one place that adds the session's CSRF token to state-changing requests.
+
+import { csrfToken } from "./session.js";
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const sessionEndedListeners = [];
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter = null) {
     super(problem.detail || problem.title || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 
   get type() {
@@ -14,10 +21,30 @@ export class ApiError extends Error {
   get unavailable() {
     return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
   }
+
+  get sessionEnded() {
+    return this.status === 401 && this.type.endsWith("session-expired");
+  }
+}
+
+// Called once per answer that says the session cookie no longer stands (the gateway has
+// cleared it): the page re-reads who is signed in.
+export function onSessionEnded(listener) {
+  sessionEndedListeners.push(listener);
+}
+
+// Seconds from a Retry-After header: delta-seconds or an HTTP date.
+export function retryAfterSeconds(value) {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const when = Date.parse(value);
+  return Number.isNaN(when) ? null : Math.max(0, Math.ceil((when - Date.now()) / 1000));
 }
 
 export async function api(method, path, body, headers = {}) {
-  const init = { method, headers: { Accept: "application/json", ...headers } };
+  const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
+  const token = csrfToken();
+  if (STATE_CHANGING.has(method) && token) init.headers["X-CSRF-Token"] = token;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -36,27 +63,22 @@ export async function api(method, path, body, headers = {}) {
     data = null;
   }
   if (!response.ok) {
-    throw new ApiError(response.status, data || { title: response.statusText });
+    const error = new ApiError(
+      response.status,
+      data || { title: response.statusText },
+      retryAfterSeconds(response.headers.get("Retry-After")),
+    );
+    if (error.sessionEnded) for (const listener of sessionEndedListeners) listener();
+    throw error;
   }
   return data;
-}
-
-// What to tell a person about a failed call: never a stack trace, always a next step.
-export function explain(error) {
-  if (!(error instanceof ApiError)) {
-    return "Something went wrong. Please try again.";
-  }
-  if (error.unavailable) {
-    return `${error.message} Please try again in a moment.`;
-  }
-  return error.message;
 }
 
 // Field name -> message, from a problem's `errors` list (validation problems).
 export function fieldErrors(error) {
   const found = {};
   for (const entry of (error instanceof ApiError && error.problem.errors) || []) {
-    const field = entry.field.split(/[.[]/)[0];
+    const field = String(entry.field || "").split(/[.[]/)[0];
     found[field] = found[field] || entry.message;
   }
   return found;

@@ -1,7 +1,8 @@
 // The catalog: products with their live stock state, filtered by a search.
 
-import { api, explain, money } from "./api.js";
+import { api, money } from "./api.js";
 import { el, say } from "./dom.js";
+import { explained } from "./messages.js";
 
 const LOW_STOCK = 5;
 const SKUS_PER_LOOKUP = 100;
@@ -13,6 +14,7 @@ export class Catalog {
     this.onAdd = onAdd;
     this.products = [];
     this.stock = new Map();
+    this.cards = new Map();
     this.query = "";
     search.addEventListener("input", () => {
       this.query = search.value.trim().toLowerCase();
@@ -24,7 +26,7 @@ export class Catalog {
     try {
       this.products = await api("GET", "/api/product/allProducts?size=1000");
     } catch (error) {
-      say(this.message, `The catalog could not be loaded. ${explain(error)}`, "error");
+      say(this.message, explained("The catalog could not be loaded.", error), "error");
       return;
     }
     await this.loadStock();
@@ -43,39 +45,51 @@ export class Catalog {
       }
       say(this.message, "");
     } catch (error) {
-      say(this.message, `Stock levels are unavailable right now. ${explain(error)}`, "error");
+      say(this.message, explained("Stock levels are unavailable right now.", error), "error");
     }
     this.render();
   }
 
-  product(sku) {
-    return this.products.find((p) => p.skuCode === sku);
-  }
-
+  // Cards are kept between renders and only their stock is updated, so a refresh never
+  // resets a quantity being typed or takes the focus off an "Add to cart" button.
   render() {
     const shown = this.products.filter(
       (p) => !this.query || p.name.toLowerCase().includes(this.query) || p.skuCode.toLowerCase().includes(this.query),
     );
-    this.list.replaceChildren(...shown.map((p) => this.card(p)));
+    const nodes = shown.map((product) => this.cardOf(product));
     if (this.products.length && !shown.length) {
-      this.list.append(el("li", { class: "muted" }, `No product matches “${this.query}”.`));
+      nodes.push(el("li", { class: "muted" }, `No product matches “${this.query}”.`));
+    }
+    const current = [...this.list.children];
+    if (nodes.length !== current.length || nodes.some((node, index) => node !== current[index])) {
+      this.list.replaceChildren(...nodes);
     }
   }
 
-  card(product) {
+  cardOf(product) {
+    const shape = JSON.stringify([product.name, product.description, product.price]);
+    const kept = this.cards.get(product.skuCode);
+    const card = kept?.shape === shape ? kept.node : this.card(product);
+    this.cards.set(product.skuCode, { shape, node: card });
     const quantity = this.stock.get(product.skuCode);
+    card.dataset.quantity = quantity ?? "";
+    card.querySelector(".stock").replaceWith(stockBadge(quantity));
+    return card;
+  }
+
+  card(product) {
     const quantityInput = el("input", {
       type: "number", min: "1", max: "1000", value: "1", inputmode: "numeric",
       "aria-label": `Quantity of ${product.name}`,
     });
     return el(
       "li",
-      { class: "product", "data-sku": product.skuCode, "data-quantity": quantity ?? "" },
+      { class: "product", "data-sku": product.skuCode },
       el("h3", {}, product.name),
       el("span", { class: "sku" }, product.skuCode),
       el("p", { class: "description" }, product.description),
       el("span", { class: "price" }, money.format(product.price)),
-      stockBadge(quantity),
+      el("span", { class: "stock" }),
       el(
         "div",
         { class: "buy" },

@@ -4,6 +4,7 @@
 
 const STORAGE_KEY = "shopstack.guestOrders";
 const KEPT = 20;
+const ORDER_NUMBER = /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/;
 
 export function guestOrders() {
   let stored;
@@ -37,4 +38,19 @@ export function forgetGuestOrder(orderNumber) {
 
 export function secretHeader(entry) {
   return { "Order-Secret": entry.secret };
+}
+
+// The link a guest keeps: the secret is in the fragment, which a browser never sends to a
+// server (not in a request, a log line or a Referer).
+export function guestOrderLink(orderNumber, secret) {
+  return `${location.origin}/#${new URLSearchParams({ order: orderNumber, secret })}`;
+}
+
+// {orderNumber, secret} from a fragment such as "#order=…&secret=…" (secret "" when it
+// is missing), or null when the fragment is not an order link.
+export function orderLinkIn(fragment) {
+  const parameters = new URLSearchParams(fragment.replace(/^#/, ""));
+  const orderNumber = parameters.get("order");
+  if (orderNumber === null) return null;
+  return { orderNumber: ORDER_NUMBER.test(orderNumber) ? orderNumber : "", secret: parameters.get("secret") || "" };
 }
