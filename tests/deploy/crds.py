@@ -6,7 +6,9 @@ Issuer) against the `openAPIV3Schema` of their CustomResourceDefinition, kept un
 """
 
 import copy
+import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
@@ -17,7 +19,8 @@ from testkit.availability import require
 
 from .paths import REPO
 
-CRDS = REPO.parent / "shared" / "crds"
+# Beside the checkout, as on the CI machine; SHOPSTACK_CRDS_DIR for a checkout elsewhere.
+CRDS = Path(os.environ.get("SHOPSTACK_CRDS_DIR", REPO.parent / "shared" / "crds"))
 KUBERNETES_VERSION = "1.29"
 
 

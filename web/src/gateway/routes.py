@@ -10,6 +10,7 @@ from gateway.bootstrap import GatewayDependencies
 from gateway.deps import CallerSession, Gateway
 from gateway.problems import UnknownServiceError
 from gateway.proxy import forward
+from gateway.public_origin import redirect_to_public_url
 from gateway.public_routes import public_route
 from shopkit.auth import checked_elsewhere, public
 
@@ -28,7 +29,10 @@ def _upstream(gateway: GatewayDependencies, service: str) -> str:
 
 
 @router.get("/", include_in_schema=False, dependencies=[public])
-async def page() -> FileResponse:
+async def page(request: Request, gateway: Gateway) -> Response:
+    elsewhere = redirect_to_public_url(request, gateway.settings.public_url)
+    if elsewhere is not None:
+        return elsewhere
     return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 

@@ -124,13 +124,16 @@ def running_gateway(
     """The gateway under real uvicorn in front of `upstreams` (service name -> base URL), its
     management endpoints on a free port of their own, its sessions in a file of its own."""
     management_port = free_port()
+    port = port or free_port()
+    defaults = {"public_url": f"{'https' if tls else 'http'}://127.0.0.1:{port}"}
     with tempfile.TemporaryDirectory(prefix="gateway-sessions-") as sessions:
+        defaults["session_store_url"] = f"sqlite+aiosqlite:///{sessions}/sessions.db"
         config = Settings(
             product_url=upstreams["product"],
             inventory_url=upstreams["inventory"],
             order_url=upstreams["order"],
             management_port=management_port,
-            **{"session_store_url": f"sqlite+aiosqlite:///{sessions}/sessions.db", **settings},
+            **{**defaults, **settings},
         )
         with serve_in_thread(create_app(config), port, tls) as url:
             yield Gateway(url, f"http://127.0.0.1:{management_port}")

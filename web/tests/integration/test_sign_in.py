@@ -275,6 +275,16 @@ def test_sign_in_from_another_host_name_starts_at_the_public_url(shop: Storefron
     assert "set-cookie" not in answer.headers
 
 
+def test_the_page_opened_by_another_host_name_moves_to_the_public_url(shop: Storefront) -> None:
+    port = shop.gateway.url.rsplit(":", 1)[1]
+
+    answer = shop.browser().get("/?poll=1000", headers={"Host": f"localhost:{port}"})
+
+    # Otherwise its writes would carry an Origin the gateway refuses.
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"{shop.gateway.url}/?poll=1000"
+
+
 def test_sign_out_revokes_the_refresh_token_and_the_old_cookie_opens_nothing(
     shop: Storefront, identity: str
 ) -> None:

@@ -5,7 +5,6 @@ session store. Each route declares who may call it: the sign-in steps are for an
 """
 
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -13,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from gateway.auth.schemas import Me, SignedOut
 from gateway.auth.service import Callback
 from gateway.deps import BrowserSession, Gateway
+from gateway.public_origin import redirect_to_public_url
 from shopkit.auth import public
 
 router = APIRouter(prefix="/auth", tags=["sign-in"], dependencies=[public])
@@ -37,10 +37,10 @@ async def sign_up(request: Request, gateway: Gateway, return_to: ReturnTo = None
 async def _to_issuer(
     request: Request, gateway: Gateway, return_to: str | None, *, sign_up: bool
 ) -> Response:
-    public_url = gateway.settings.public_url
-    if request.headers.get("host") != urlsplit(public_url).netloc:
-        # The callback comes back to the public URL: the login cookie must be set there.
-        return _redirect(public_url + request.url.path + _query(request))
+    # The callback comes back to the public URL: the login cookie must be set there.
+    elsewhere = redirect_to_public_url(request, gateway.settings.public_url)
+    if elsewhere is not None:
+        return elsewhere
     accounts = gateway.accounts
     started = await accounts.start_sign_in(return_to, sign_up=sign_up)
     response = _redirect(started.authorization_url)
@@ -107,8 +107,3 @@ async def sign_out(lookup: BrowserSession, gateway: Gateway, response: Response)
 
 def _redirect(location: str) -> Response:
     return RedirectResponse(location, 303, headers={"cache-control": NO_STORE})
-
-
-def _query(request: Request) -> str:
-    query = request.url.query
-    return "?" + query if query else ""
