@@ -86,23 +86,34 @@ def key_overlap(settings: Settings) -> timedelta:
     )
 
 
+def configured_secret(
+    settings: Settings, client_id: str
+) -> tuple[str | None, OwnerOnlyFile | None]:
+    """The secret configured for client `client_id`, or the owner-only file it is kept in."""
+    secret, file = settings.client_secret_source(client_id)
+    return (
+        secret.get_secret_value() if secret is not None else None,
+        OwnerOnlyFile(file) if file is not None else None,
+    )
+
+
 def declared_clients(settings: Settings) -> DeclaredClients:
-    """The storefront and every service client that has a secret."""
+    """The storefront (confidential when it has a secret) and every service client that
+    has a secret."""
     declared: list[Client] = [
         clients.storefront(
             STOREFRONT_CLIENT_ID,
             settings.storefront_redirect_uris,
             STOREFRONT_SCOPES,
             settings.storefront_post_logout_redirect_uris,
+            *configured_secret(settings, STOREFRONT_CLIENT_ID),
         )
     ]
     for service in SERVICE_CLIENTS:
-        secret, file = settings.client_secret_source(service)
         client = clients.service_client(
             service.client_id,
             service.scope,
-            secret.get_secret_value() if secret is not None else None,
-            OwnerOnlyFile(file) if file is not None else None,
+            *configured_secret(settings, service.client_id),
             settings.client_roles(service),
         )
         if client is not None:

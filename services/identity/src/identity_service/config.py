@@ -16,6 +16,11 @@ STOREFRONT_CLIENT_ID = "storefront"
 STOREFRONT_SCOPES = ("openid", "profile", "email")
 
 
+def setting_prefix(client_id: str) -> str:
+    """The infix of a client's settings: ``IDENTITY_<PREFIX>_CLIENT_SECRET[_FILE]``."""
+    return client_id.replace("-", "_")
+
+
 @dataclass(frozen=True)
 class ServiceClient:
     """A confidential client for a service or tool: client_credentials only, one scope.
@@ -29,12 +34,14 @@ class ServiceClient:
 
     @property
     def setting_prefix(self) -> str:
-        return self.client_id.replace("-", "_")
+        return setting_prefix(self.client_id)
 
 
 ORDER_SERVICE = ServiceClient("order-service", "inventory:reserve")
 SMOKE = ServiceClient("smoke", "smoke:run")
 SERVICE_CLIENTS = (ORDER_SERVICE, SMOKE)
+CLIENTS_WITH_SECRET_SETTINGS = (STOREFRONT_CLIENT_ID, *(c.client_id for c in SERVICE_CLIENTS))
+"""Every client whose secret may be configured; the storefront is public without one."""
 
 
 class Settings(ServiceSettings):
@@ -63,6 +70,11 @@ class Settings(ServiceSettings):
     storefront_post_logout_redirect_uris: Annotated[tuple[str, ...], NoDecode] = (
         "http://127.0.0.1:8000/",
     )
+    # With a secret (or its file) the storefront, a backend for frontend, is a confidential
+    # client; without, a public one (PKCE only). A named file that does not exist is
+    # created with a generated secret, as for the service clients below.
+    storefront_client_secret: SecretStr | None = None
+    storefront_client_secret_file: Path | None = None
     order_service_client_secret: SecretStr | None = None
     order_service_client_secret_file: Path | None = None
     smoke_client_secret: SecretStr | None = None
@@ -118,19 +130,19 @@ class Settings(ServiceSettings):
 
     @model_validator(mode="after")
     def _one_secret_source_per_client(self) -> Self:
-        for client in SERVICE_CLIENTS:
-            secret, file = self.client_secret_source(client)
+        for client_id in CLIENTS_WITH_SECRET_SETTINGS:
+            secret, file = self.client_secret_source(client_id)
             if secret is not None and file is not None:
-                name = client.setting_prefix.upper()
+                name = setting_prefix(client_id).upper()
                 raise ValueError(
                     f"set IDENTITY_{name}_CLIENT_SECRET or IDENTITY_{name}_CLIENT_SECRET_FILE, "
                     "not both"
                 )
         return self
 
-    def client_secret_source(self, client: ServiceClient) -> tuple[SecretStr | None, Path | None]:
-        """The configured secret of `client`, or the file it is kept in."""
-        prefix = client.setting_prefix
+    def client_secret_source(self, client_id: str) -> tuple[SecretStr | None, Path | None]:
+        """The configured secret of client `client_id`, or the file it is kept in."""
+        prefix = setting_prefix(client_id)
         secret: SecretStr | None = getattr(self, f"{prefix}_client_secret")
         file: Path | None = getattr(self, f"{prefix}_client_secret_file")
         return secret, file

@@ -94,7 +94,7 @@ class ClientKind(StrEnum):
     PUBLIC = "public"
     """Runs where its users are (a browser): holds no secret, proves itself with PKCE."""
     CONFIDENTIAL = "confidential"
-    """A service: authenticates with its secret."""
+    """Runs on a server (a service, a backend for frontend): authenticates with its secret."""
 
 
 @dataclass(frozen=True)

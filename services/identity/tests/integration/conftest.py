@@ -63,6 +63,20 @@ def identity(
         yield settings
 
 
+@pytest.fixture(scope="module")
+def confidential_identity(
+    identity_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Settings]:
+    """The identity service with the storefront as a confidential client, its secret in a
+    file that did not exist before the start (`storefront_client_secret_file`)."""
+    files = tmp_path_factory.mktemp("secrets")
+    storefront_secret_file = files / "storefront-client-secret"
+    with serve_identity(
+        identity_database_url, files, storefront_client_secret_file=storefront_secret_file
+    ) as settings:
+        yield settings
+
+
 @pytest.fixture
 def start_identity(identity_database_url: str, tmp_path: Path) -> StartIdentity:
     """Start another identity service with other settings: on the module's database unless
@@ -158,8 +172,14 @@ STOREFRONT_HOME = "http://127.0.0.1:8000/"
 PASSWORD = "correct horse battery staple"
 
 
+ClientAuth = tuple[str, str]
+"""A client id and secret, sent as HTTP Basic (client_secret_basic)."""
+
+
 class Storefront:
-    """The steps of the storefront (a public client) and its customer's browser."""
+    """The steps of the storefront and its customer's browser. The storefront is a public
+    client unless a step is given `auth` (a confidential storefront's credentials), which
+    then replaces the client_id form field."""
 
     callback = STOREFRONT_CALLBACK
     home = STOREFRONT_HOME
@@ -215,27 +235,51 @@ class Storefront:
         return {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
 
     @staticmethod
-    def exchange(identity: Settings, code: str, verifier: str) -> requests.Response:
+    def _client(auth: ClientAuth | None) -> dict[str, str]:
+        return {} if auth is not None else {"client_id": "storefront"}
+
+    def exchange(
+        self,
+        identity: Settings,
+        code: str,
+        verifier: str,
+        auth: ClientAuth | None = None,
+        **form: str,
+    ) -> requests.Response:
         return requests.post(
             f"{identity.issuer}/token",
             data={
                 "grant_type": "authorization_code",
                 "code": code,
                 "redirect_uri": STOREFRONT_CALLBACK,
-                "client_id": "storefront",
+                **self._client(auth),
                 "code_verifier": verifier,
+                **form,
             },
+            auth=auth,
         )
 
-    @staticmethod
-    def refresh(identity: Settings, refresh_token: str) -> requests.Response:
+    def refresh(
+        self, identity: Settings, refresh_token: str, auth: ClientAuth | None = None, **form: str
+    ) -> requests.Response:
         return requests.post(
             f"{identity.issuer}/token",
             data={
                 "grant_type": "refresh_token",
                 "refresh_token": refresh_token,
-                "client_id": "storefront",
+                **self._client(auth),
+                **form,
             },
+            auth=auth,
+        )
+
+    def revoke(
+        self, identity: Settings, token: str, auth: ClientAuth | None = None, **form: str
+    ) -> requests.Response:
+        return requests.post(
+            f"{identity.issuer}/revoke",
+            data={"token": token, **self._client(auth), **form},
+            auth=auth,
         )
 
     @staticmethod
@@ -262,10 +306,15 @@ class Storefront:
         return code, verifier
 
     def tokens_for_new_customer(
-        self, browser: requests.Session, identity: Settings, email: str
+        self,
+        browser: requests.Session,
+        identity: Settings,
+        email: str,
+        auth: ClientAuth | None = None,
     ) -> dict[str, Any]:
         """The token response the storefront gets for a customer who signs up on the way."""
-        exchanged = self.exchange(identity, *self.code_for_new_customer(browser, identity, email))
+        code, verifier = self.code_for_new_customer(browser, identity, email)
+        exchanged = self.exchange(identity, code, verifier, auth)
         assert exchanged.status_code == 200, exchanged.text
         tokens: dict[str, Any] = exchanged.json()
         return tokens

@@ -1,5 +1,6 @@
 """The settings: what the identity service refuses to start with."""
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ from pydantic import ValidationError
 
 from identity_service.bootstrap import declared_clients, key_overlap
 from identity_service.config import ORDER_SERVICE, SMOKE, Settings
-from identity_service.domain import Role
+from identity_service.domain import ClientKind, Role
 from identity_service.service.clients import WeakClientSecretError
 
 
@@ -139,3 +140,59 @@ def test_the_post_logout_redirect_uris_are_read_comma_or_space_separated(
 def test_a_post_logout_redirect_uri_must_be_absolute_http(uri: str) -> None:
     with pytest.raises(ValidationError, match="absolute"):
         Settings(storefront_post_logout_redirect_uris=(uri,))
+
+
+def test_the_storefronts_secret_settings_are_prefixed_identity_storefront(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("IDENTITY_STOREFRONT_CLIENT_SECRET_FILE", "/run/secrets/storefront")
+
+    settings = Settings()
+
+    assert settings.storefront_client_secret_file == Path("/run/secrets/storefront")
+    assert settings.client_secret_source("storefront") == (None, Path("/run/secrets/storefront"))
+
+
+def test_a_secret_and_a_secret_file_for_the_storefront_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("IDENTITY_STOREFRONT_CLIENT_SECRET", "f" * 40)
+    monkeypatch.setenv("IDENTITY_STOREFRONT_CLIENT_SECRET_FILE", "/run/secrets/storefront")
+
+    with pytest.raises(ValidationError, match="IDENTITY_STOREFRONT_CLIENT_SECRET_FILE, not both"):
+        Settings()
+
+
+def test_without_a_secret_the_declared_storefront_is_public() -> None:
+    storefront = declared_clients(Settings()).get("storefront")
+
+    assert storefront is not None
+    assert storefront.kind is ClientKind.PUBLIC
+    assert storefront.secret_digest is None
+
+
+def test_with_a_configured_secret_the_declared_storefront_is_confidential() -> None:
+    settings = Settings(storefront_client_secret="f" * 40)
+
+    storefront = declared_clients(settings).get("storefront")
+
+    assert storefront is not None
+    assert storefront.kind is ClientKind.CONFIDENTIAL
+    assert storefront.secret_matches("f" * 40)
+    assert storefront.redirect_uris == settings.storefront_redirect_uris
+    assert storefront.post_logout_redirect_uris == settings.storefront_post_logout_redirect_uris
+
+
+def test_the_storefronts_secret_file_is_created_owner_only_at_start(tmp_path: Path) -> None:
+    path = tmp_path / "secrets" / "storefront"
+
+    storefront = declared_clients(Settings(storefront_client_secret_file=path)).get("storefront")
+
+    assert storefront is not None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert storefront.secret_matches(path.read_text().strip())
+
+
+def test_a_short_configured_storefront_secret_stops_the_start() -> None:
+    with pytest.raises(WeakClientSecretError, match="storefront"):
+        declared_clients(Settings(storefront_client_secret="short"))

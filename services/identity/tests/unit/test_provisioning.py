@@ -1,10 +1,11 @@
-"""The local admin and the service clients' secrets, provisioned on first start."""
+"""The local admin and the clients' secrets, provisioned on first start."""
 
+import logging
 from typing import Any
 
 import pytest
 
-from identity_service.domain import EmailTakenError, Role, User, digest
+from identity_service.domain import ClientKind, EmailTakenError, Role, User, digest
 from identity_service.ports import SecretFile
 from identity_service.service import accounts, clients
 from identity_service.service.clients import WeakClientSecretError
@@ -136,6 +137,78 @@ def test_a_short_configured_secret_is_refused() -> None:
 def test_the_storefront_is_public_with_exact_redirect_uris() -> None:
     client = clients.storefront("storefront", ("http://127.0.0.1:8000/auth/callback",), ("openid",))
 
+    assert client.kind is ClientKind.PUBLIC
     assert client.secret_digest is None
     assert client.allows_redirect_to("http://127.0.0.1:8000/auth/callback")
     assert client.grant_types == {"authorization_code", "refresh_token"}
+
+
+CALLBACK = "https://shop.example/auth/callback"
+HOME = "https://shop.example/"
+
+
+def test_the_storefront_with_a_secret_is_confidential_with_the_same_grants_and_uris() -> None:
+    client = clients.storefront("storefront", (CALLBACK,), ("openid", "email"), (HOME,), "f" * 40)
+
+    assert client.kind is ClientKind.CONFIDENTIAL
+    assert client.secret_matches("f" * 40)
+    assert not client.secret_matches("g" * 40)
+    assert client.grant_types == {"authorization_code", "refresh_token"}
+    assert client.scopes == {"openid", "email"}
+    assert client.redirect_uris == (CALLBACK,)
+    assert client.post_logout_redirect_uris == (HOME,)
+    assert client.roles == frozenset()
+
+
+def test_a_missing_storefront_secret_file_gets_a_generated_secret() -> None:
+    file = MemorySecretFile()
+
+    client = clients.storefront("storefront", (CALLBACK,), ("openid",), secret_file=as_port(file))
+
+    assert file.content is not None
+    assert len(file.content) >= 32
+    assert client.kind is ClientKind.CONFIDENTIAL
+    assert client.secret_digest == digest(file.content)
+
+
+def test_an_existing_storefront_secret_file_is_read_not_replaced() -> None:
+    file = MemorySecretFile("f" * 40)
+
+    client = clients.storefront("storefront", (CALLBACK,), ("openid",), secret_file=as_port(file))
+
+    assert client.secret_matches("f" * 40)
+    assert file.writes == 0
+
+
+@pytest.mark.parametrize("source", ["secret", "file"])
+def test_a_short_storefront_secret_is_refused(source: str) -> None:
+    secret, file = ("short", None) if source == "secret" else (None, MemorySecretFile("short"))
+
+    with pytest.raises(WeakClientSecretError, match="storefront"):
+        clients.storefront("storefront", (CALLBACK,), ("openid",), secret=secret, secret_file=file)
+
+
+def test_each_client_gets_its_own_generated_secret() -> None:
+    storefront_file, smoke_file = MemorySecretFile(), MemorySecretFile()
+
+    clients.storefront("storefront", (CALLBACK,), ("openid",), secret_file=as_port(storefront_file))
+    clients.service_client("smoke", "smoke:run", None, as_port(smoke_file))
+
+    assert storefront_file.content != smoke_file.content
+
+
+def test_the_generated_secret_is_logged_by_its_file_never_by_its_value(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    file = MemorySecretFile()
+
+    with caplog.at_level(logging.INFO, logger="identity_service.service.clients"):
+        clients.storefront("storefront", (CALLBACK,), ("openid",), secret_file=as_port(file))
+
+    generated = [record for record in caplog.records if record.msg == "client secret generated"]
+    assert len(generated) == 1
+    assert generated[0].__dict__["secret_file"] == file.location
+    assert generated[0].__dict__["client_id"] == "storefront"
+    assert file.content is not None
+    assert all(file.content not in str(value) for value in generated[0].__dict__.values())
+    assert file.content not in caplog.text

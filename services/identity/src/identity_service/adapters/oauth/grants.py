@@ -21,6 +21,7 @@ from identity_service.adapters.oauth.models import (
     StoredCode,
     StoredRefreshToken,
 )
+from identity_service.adapters.oauth.tokens import TOKEN_CLIENT_AUTH_METHODS
 from identity_service.ports import CodeDetails, TokenLedger
 
 if TYPE_CHECKING:
@@ -28,9 +29,14 @@ if TYPE_CHECKING:
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
-    """For the storefront: a public client, so PKCE (not a secret) proves it."""
+    """For the storefront: PKCE always; its secret too when it is confidential.
 
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
+    Each client authenticates only as its kind allows (OAuthClient): "none" is refused to
+    a confidential client. The client is authenticated before the code is looked up, so a
+    request that fails that leaves the code unredeemed.
+    """
+
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = TOKEN_CLIENT_AUTH_METHODS
     server: "IdentityAuthorizationServer"
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
@@ -67,7 +73,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
 class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
     """Every refresh returns a new refresh token and retires the one presented."""
 
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = TOKEN_CLIENT_AUTH_METHODS
     INCLUDE_NEW_REFRESH_TOKEN = True
     server: "IdentityAuthorizationServer"
 

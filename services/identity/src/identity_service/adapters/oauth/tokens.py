@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 REFRESH_TOKEN_CHARACTERS = 48
 TOKEN_CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
-"""Who may revoke: services with their secret, the storefront (public) by its client id."""
+"""How clients authenticate at the token and revocation endpoints: confidential ones (the
+services, a storefront with a secret) with their secret, a public storefront by its client
+id alone (OAuthClient.check_endpoint_auth_method holds each to its kind)."""
 
 USER_TOKEN = "user"
 SERVICE_TOKEN = "app"
