@@ -263,11 +263,13 @@ main() {
   # Generated for this run only, as an operator would (never a fixed value).
   client_secret="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
   smoke_secret="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  storefront_secret="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
   # Each on its free port through the unprefixed PORT of the launch contract.
   start_container identity "${PORT[identity]}" "PORT=${PORT[identity]}" \
     "IDENTITY_DATABASE_URL=$identity_db" "IDENTITY_ISSUER=$issuer" "${auth[@]}" \
     "IDENTITY_ORDER_SERVICE_CLIENT_SECRET=$client_secret" \
     "IDENTITY_SMOKE_CLIENT_SECRET=$smoke_secret" \
+    "IDENTITY_STOREFRONT_CLIENT_SECRET=$storefront_secret" \
     "IDENTITY_STOREFRONT_REDIRECT_URIS=http://127.0.0.1:${PORT[gateway]}/auth/callback" \
     "IDENTITY_STOREFRONT_POST_LOGOUT_REDIRECT_URIS=http://127.0.0.1:${PORT[gateway]}/"
   start_container product "${PORT[product]}" "PORT=${PORT[product]}" "${auth[@]}" \
@@ -284,6 +286,7 @@ main() {
     "GATEWAY_INVENTORY_URL=http://127.0.0.1:${PORT[inventory]}" \
     "GATEWAY_ORDER_URL=http://127.0.0.1:${PORT[order]}" \
     "GATEWAY_PUBLIC_URL=http://127.0.0.1:${PORT[gateway]}" \
+    "GATEWAY_OIDC_CLIENT_SECRET=$storefront_secret" \
     "GATEWAY_SESSION_STORE_URL=sqlite+aiosqlite:////tmp/gateway-sessions.db"
   for svc in "${SERVICES[@]}"; do check_container "$svc"; done
 

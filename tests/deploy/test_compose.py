@@ -6,13 +6,22 @@ read the model Compose would run.
 
 import json
 import re
+import shutil
 import subprocess
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .compose_env import CLIENT_SECRETS, COMPOSE, ENV_EXAMPLE, GENERATED, env_file
+from .compose_env import (
+    CLIENT_SECRETS,
+    COMPOSE,
+    ENV_EXAMPLE,
+    GENERATED,
+    KEYCLOAK_OVERRIDE,
+    env_file,
+)
 from .images import DOCKERFILE, build_args
 from .loadgen import LOCUSTFILE
 from .paths import REPO, compose_binary
@@ -246,14 +255,51 @@ def test_the_order_service_gets_its_token_with_the_secret_identity_holds_for_it(
     assert order["ORDER_CLIENT_ID"] == "order-service"
     assert order["ORDER_TOKEN_URL"] == "http://identity:8083/token"
     assert order["ORDER_CLIENT_SECRET"] == identity["IDENTITY_ORDER_SERVICE_CLIENT_SECRET"]
-    # At least the 32 characters the identity service requires; the smoke client's its own.
+    # At least the 32 characters the identity service requires.
     assert len(order["ORDER_CLIENT_SECRET"]) >= 32
-    assert identity["IDENTITY_SMOKE_CLIENT_SECRET"] != order["ORDER_CLIENT_SECRET"]
-    # No other service is given a client secret (Keycloak, under its profile, holds the order
-    # service's too: test_keycloak_realm).
+
+
+def test_the_gateway_signs_in_as_the_confidential_storefront_with_the_secret_identity_holds(
+    stack: dict[str, Any],
+) -> None:
+    gateway = services(stack)["gateway"]["environment"]
+    identity = services(stack)["identity"]["environment"]
+    assert gateway["GATEWAY_OIDC_CLIENT_ID"] == "storefront"
+    secret = gateway["GATEWAY_OIDC_CLIENT_SECRET"]
+    assert secret == identity["IDENTITY_STOREFRONT_CLIENT_SECRET"]
+    assert len(secret) >= 32
+    # One source only: the gateway refuses to start with both.
+    assert "GATEWAY_OIDC_CLIENT_SECRET_FILE" not in gateway
+
+
+# Each generated client secret, as the identity service is given it, and every service that
+# may hold it: the issuer and the one client that authenticates with it.
+CLIENT_SECRET_HOLDERS = {
+    "IDENTITY_ORDER_SERVICE_CLIENT_SECRET": {"identity", "order"},
+    "IDENTITY_SMOKE_CLIENT_SECRET": {"identity"},
+    "IDENTITY_STOREFRONT_CLIENT_SECRET": {"identity", "gateway"},
+}
+
+
+def test_each_client_secret_is_its_own_and_reaches_only_the_issuer_and_its_client(
+    stack: dict[str, Any],
+) -> None:
+    identity = services(stack)["identity"]["environment"]
+    secrets = {variable: identity[variable] for variable in CLIENT_SECRET_HOLDERS}
+    assert len(set(secrets.values())) == len(secrets)
+    assert len(secrets) == len(CLIENT_SECRETS)
+    for variable, secret in secrets.items():
+        holders = {
+            name for name, service in services(stack).items() if secret in json.dumps(service)
+        }
+        # Keycloak, under its profile, holds the order service's and the storefront's too
+        # (test_keycloak_realm).
+        assert holders == CLIENT_SECRET_HOLDERS[variable], variable
+    # No other service is given a client secret at all.
     for name, service in services(stack).items():
-        if name not in ("order", "identity", "keycloak"):
-            assert not [key for key in service.get("environment", {}) if "CLIENT_SECRET" in key]
+        given = [key for key in service.get("environment", {}) if "CLIENT_SECRET" in key]
+        if name not in ("order", "identity", "gateway"):
+            assert not given, name
 
 
 def test_the_generated_credentials_have_no_value_until_generated(tmp_path: Path) -> None:
@@ -273,6 +319,53 @@ def test_the_generated_credentials_have_no_value_until_generated(tmp_path: Path)
     assert re.search(
         r"required variable \w+ is missing a value: generate it into \.env", result.stderr
     )
+
+
+# The documents that tell how to make .env, and a line of the shell block that does it.
+ENV_RECIPES = {
+    "deploy.md": "cp .env.example .env",
+    "identity-providers.md": "cd deploy/compose && cp .env.example .env",
+}
+# The lines of such a block that make .env (run inside deploy/compose): not cd, not docker.
+RECIPE_LINE = re.compile(r"^(cp |sed |for |done\b|\s+sed )")
+
+
+def env_recipe(document: str) -> str:
+    """The shell lines of `document`'s block that copy .env.example and generate its values."""
+    text = (REPO / "docs" / document).read_text()
+    blocks = re.findall(r"^( *)```sh\n(.*?)^\1```", text, re.MULTILINE | re.DOTALL)
+    (block,) = [
+        textwrap.dedent(body)
+        for _, body in blocks
+        if ENV_RECIPES[document] in body and "sed -i" in body
+    ]
+    lines = [line.removeprefix("cd deploy/compose && ") for line in block.splitlines()]
+    return "\n".join(line for line in lines if RECIPE_LINE.match(line))
+
+
+@pytest.mark.parametrize("document", ENV_RECIPES)
+def test_the_documented_steps_make_a_env_compose_accepts_with_and_without_keycloak(
+    tmp_path: Path, document: str
+) -> None:
+    assert shutil.which("openssl"), "the documented steps generate with openssl"
+    shutil.copy(ENV_EXAMPLE, tmp_path / ".env.example")
+    subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", env_recipe(document)], cwd=tmp_path, check=True
+    )
+    env = tmp_path / ".env"
+    for files in ([COMPOSE], [COMPOSE, KEYCLOAK_OVERRIDE]):
+        command = [compose_binary()]
+        for file in files:
+            command += ["-f", str(file)]
+        command += ["--env-file", str(env)]
+        result = subprocess.run(
+            [*command, "--profile", "keycloak", "config", "-q"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, (document, result.stderr)
 
 
 @pytest.mark.parametrize("missing", GENERATED)

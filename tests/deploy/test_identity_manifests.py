@@ -1,7 +1,8 @@
 """The identity service in the rendered overlays, and what every other service is told about it:
 one issuer and audience for the whole platform, keys and tokens from its Service, its pages on
 an Ingress host of its own, the storefront (the gateway) its OIDC client at the shop's host,
-the client secrets as files of a generated Secret that only identity and order mount."""
+the client secrets as files of a generated Secret that only identity and each client mount
+(the order service, and the gateway: the storefront is a confidential client)."""
 
 from typing import Any
 from urllib.parse import urlsplit
@@ -130,6 +131,30 @@ def test_the_order_service_fetches_its_token_from_the_identity_service(
     assert "ORDER_CLIENT_SECRET" not in env
 
 
+# The keys of identity-credentials: one per OAuth client of the identity service.
+CLIENT_SECRET_KEYS = (
+    "ORDER_SERVICE_CLIENT_SECRET",
+    "SMOKE_CLIENT_SECRET",
+    "STOREFRONT_CLIENT_SECRET",
+)
+# The workloads that mount identity-credentials, and the keys each may read.
+CLIENT_SECRET_READERS = {
+    "identity": set(CLIENT_SECRET_KEYS),
+    "order": {"ORDER_SERVICE_CLIENT_SECRET"},
+    "gateway": {"STOREFRONT_CLIENT_SECRET"},
+}
+
+
+def identity_credentials(objects: list[dict[str, Any]]) -> str:
+    """The generated (hash-suffixed) name of the clients' Secret."""
+    (secret,) = [
+        s
+        for s in of_kind(objects, "Secret")
+        if s["metadata"]["name"].startswith("identity-credentials-")
+    ]
+    return str(secret["metadata"]["name"])
+
+
 def secret_files(workload: dict[str, Any], container: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """Each file a container reads from a Secret volume: its path -> (Secret, key)."""
     volumes = {v["name"]: v for v in pod_spec(workload)["volumes"]}
@@ -153,7 +178,7 @@ def test_identity_and_order_read_the_same_order_service_secret_as_a_file(
         for s in of_kind(objects, "Secret")
         if s["metadata"]["name"].startswith("identity-credentials-")
     ]
-    assert set(secret["data"]) == {"ORDER_SERVICE_CLIENT_SECRET", "SMOKE_CLIENT_SECRET"}
+    assert set(secret["data"]) == set(CLIENT_SECRET_KEYS)
     name = secret["metadata"]["name"]
 
     identity, order = (named(objects, "Deployment", n) for n in ("identity", "order"))
@@ -175,18 +200,46 @@ def test_identity_and_order_read_the_same_order_service_secret_as_a_file(
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_identity_and_the_gateway_read_the_same_storefront_secret_as_a_file(
+    rendered: Objects, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    name = identity_credentials(objects)
+    identity_env = environment(objects, main_container(objects, "identity"))
+    identity_files = secret_files(
+        named(objects, "Deployment", "identity"), main_container(objects, "identity")
+    )
+    assert identity_files[identity_env["IDENTITY_STOREFRONT_CLIENT_SECRET_FILE"]] == (
+        name,
+        "STOREFRONT_CLIENT_SECRET",
+    )
+    # A confidential client: its secret as a file (read once at start), one source only.
+    gateway_env = environment(objects, main_container(objects, "gateway"))
+    assert "GATEWAY_OIDC_CLIENT_SECRET" not in gateway_env
+    gateway_files = secret_files(
+        named(objects, "Deployment", "gateway"), main_container(objects, "gateway")
+    )
+    # The gateway sees its own secret only, not the service clients'.
+    assert gateway_files == {
+        gateway_env["GATEWAY_OIDC_CLIENT_SECRET_FILE"]: (name, "STOREFRONT_CLIENT_SECRET")
+    }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 def test_no_other_workload_and_no_init_container_gets_a_client_secret(
     rendered: Objects, overlay: str
 ) -> None:
     objects = rendered[overlay]
+    name = identity_credentials(objects)
     for workload in of_kind(objects, "Deployment", "StatefulSet", "CronJob"):
-        mounted = {
-            volume["secret"]["secretName"]
-            for volume in pod_spec(workload).get("volumes", [])
-            if "secret" in volume
-        }
-        if workload["metadata"]["name"] not in ("identity", "order"):
-            assert not any(m.startswith("identity-credentials-") for m in mounted), workload
+        read: set[str] = set()
+        for volume in pod_spec(workload).get("volumes", []):
+            if volume.get("secret", {}).get("secretName") == name:
+                # Without items, a Secret volume holds every key.
+                items = volume["secret"].get("items")
+                read |= {item["key"] for item in items} if items else set(CLIENT_SECRET_KEYS)
+        allowed = CLIENT_SECRET_READERS.get(workload["metadata"]["name"], set())
+        assert read <= allowed, workload["metadata"]["name"]
         for init in pod_spec(workload).get("initContainers", []):
             assert secret_files(workload, init) == {}, workload["metadata"]["name"]
             assert not [v for v in init.get("env", []) if "CLIENT_SECRET" in v["name"]]

@@ -18,7 +18,13 @@ from . import crds
 from .loadgen import kustomize
 from .network import Destination, egress_allowed
 from .paths import REPO
-from .test_identity_manifests import config_map, environment, main_container
+from .test_identity_manifests import (
+    config_map,
+    environment,
+    identity_credentials,
+    main_container,
+    secret_files,
+)
 from .test_kubernetes_manifests import named, of_kind, pod_labels
 from .test_loadgen_network import KUBE_DNS
 
@@ -98,6 +104,22 @@ def test_with_entra_the_gateway_asks_for_the_api_and_calls_entra_where_browsers_
     issuer = urlsplit(env["AUTH_ISSUER"])
     assert env["GATEWAY_OIDC_BACKCHANNEL_URL"] == f"{issuer.scheme}://{issuer.netloc}"
     assert env["GATEWAY_PUBLIC_URL"] == "https://shop.example.com"
+
+
+def test_with_entra_the_gateway_stays_a_confidential_client_with_its_secret_as_a_file(
+    entra: list[dict[str, Any]],
+) -> None:
+    # The storefront registration's client secret: STOREFRONT_CLIENT_SECRET of the aks
+    # overlay's secrets/identity.env, whose Secret outlives the identity service.
+    name = identity_credentials(entra)
+    (secret,) = [s for s in of_kind(entra, "Secret") if s["metadata"]["name"] == name]
+    assert "STOREFRONT_CLIENT_SECRET" in secret["data"]
+    gateway = main_container(entra, "gateway")
+    env = environment(entra, gateway)
+    assert secret_files(named(entra, "Deployment", "gateway"), gateway) == {
+        env["GATEWAY_OIDC_CLIENT_SECRET_FILE"]: (name, "STOREFRONT_CLIENT_SECRET")
+    }
+    assert env["GATEWAY_OIDC_CLIENT_ID"] != "storefront", "the registration's application id"
 
 
 def test_with_entra_the_identity_service_and_its_host_are_gone(

@@ -119,16 +119,31 @@ def test_the_realm_is_shopstack_with_registration_and_brute_force_protection(
     assert "length(12)" in realm["passwordPolicy"]
 
 
-def test_the_storefront_is_a_public_client_of_the_code_flow_with_pkce_s256(
+def test_the_storefront_is_a_confidential_client_of_the_code_flow_with_pkce_s256(
     realm: dict[str, Any],
 ) -> None:
     storefront = client(realm, "storefront")
-    assert storefront["publicClient"] is True
+    # A backend-for-frontend: it authenticates with a secret, which the realm file names only.
+    assert storefront["publicClient"] is False
+    assert storefront["clientAuthenticatorType"] == "client-secret"
+    assert PLACEHOLDER.fullmatch(storefront["secret"])
     assert storefront["standardFlowEnabled"] is True
     for flow in ("implicitFlowEnabled", "directAccessGrantsEnabled", "serviceAccountsEnabled"):
         assert storefront[flow] is False, flow
+    # PKCE still required, secret or not.
     assert storefront["attributes"]["pkce.code.challenge.method"] == "S256"
-    assert "secret" not in storefront
+
+
+def test_keycloak_holds_the_same_storefront_secret_as_the_gateway(
+    imported: dict[str, Any], switched: dict[str, Any]
+) -> None:
+    secret = client(imported, "storefront")["secret"]
+    gateway = switched["gateway"]["environment"]
+    # Under the override the gateway keeps compose.yaml's variable, now Keycloak's client.
+    assert secret == gateway["GATEWAY_OIDC_CLIENT_SECRET"]
+    assert gateway["GATEWAY_OIDC_CLIENT_ID"] == "storefront"
+    assert len(secret) >= 32
+    assert secret != client(imported, "order-service")["secret"]
 
 
 def test_the_storefront_is_sent_back_to_the_gateways_callback_and_root_only(
@@ -224,7 +239,10 @@ def test_every_secret_in_the_realm_is_a_placeholder_and_no_user_is_committed(
         for where, key, value in fields(realm)
         if key in SECRET_KEYS and (key != "value" or ".credentials[" in where)
     ]
-    assert secrets, "the order service's client secret is a field of the realm"
+    assert secrets, "the confidential clients' secrets are fields of the realm"
+    assert {where for where, key, _ in secrets if key == "secret"} == {
+        f".clients[{index}]" for index, c in enumerate(realm["clients"]) if not c["publicClient"]
+    }, "each confidential client has its secret, and only they"
     for where, key, value in secrets:
         assert isinstance(value, str), (where, key)
         assert PLACEHOLDER.fullmatch(value), (where, key)

@@ -141,7 +141,11 @@ def test_every_container_runs_non_root_on_a_read_only_root_with_nothing_extra(
 
 
 # Read-only Secret volumes beside /tmp: the client secrets, as files.
-SECRET_VOLUMES = {"identity": ["client-secrets"], "order": ["client-secret"]}
+SECRET_VOLUMES = {
+    "identity": ["client-secrets"],
+    "order": ["client-secret"],
+    "gateway": ["client-secret"],
+}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -300,6 +304,38 @@ def test_credentials_reach_containers_only_through_secret_key_refs(
                 elif "value" in var and "://" in var["value"] and "@" in var["value"]:
                     # A URL with credentials may only interpolate a Secret-fed variable.
                     assert ":$(" in var["value"], var
+
+
+def secret_keys_read(workload: dict[str, Any]) -> set[tuple[str, str]]:
+    """(Secret, key) of every key a workload's pods read: by secretKeyRef or as a file."""
+    spec = pod_spec(workload)
+    read = {
+        (var["valueFrom"]["secretKeyRef"]["name"], var["valueFrom"]["secretKeyRef"]["key"])
+        for container in all_containers(workload)
+        for var in container.get("env", [])
+        if "secretKeyRef" in var.get("valueFrom", {})
+    }
+    for volume in spec.get("volumes", []):
+        if "secret" in volume:
+            secret = volume["secret"]
+            read |= {(secret["secretName"], item["key"]) for item in secret.get("items", [])}
+    return read
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_secret_key_a_workload_reads_is_in_its_generated_secret(
+    rendered: Objects, overlay: str
+) -> None:
+    # A missing key renders fine but leaves the pod stuck at start (CreateContainerConfigError):
+    # every key read must be a line of the overlay's secrets/*.env.example.
+    given = {
+        (secret["metadata"]["name"], key)
+        for secret in of_kind(rendered[overlay], "Secret")
+        for key in secret.get("data", {})
+    }
+    for workload in of_kind(rendered[overlay], *WORKLOADS, "CronJob"):
+        missing = secret_keys_read(workload) - given
+        assert not missing, (workload["metadata"]["name"], missing)
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

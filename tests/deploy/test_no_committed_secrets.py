@@ -123,6 +123,7 @@ def test_the_scan_lets_pass_what_only_says_where_a_secret_is() -> None:
 spec:
   env:
     - {name: ORDER_CLIENT_SECRET_FILE, value: /var/run/secrets/shopstack/client/client-secret}
+    - {name: GATEWAY_OIDC_CLIENT_SECRET_FILE, value: /var/run/secrets/shopstack/client/secret}
     - {name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: mysql-credentials, key: PW}}}
   volumes:
     - {name: client-secret, secret: {secretName: identity-credentials}}
@@ -130,6 +131,7 @@ spec:
     ORDER_TOKEN_URL: http://identity:8083/token
     AUTH_TOKEN_URL: ${REALM_URL:-http://keycloak:8080/realms/shop}/protocol/openid-connect/token
     ORDER_CLIENT_SECRET: ${ORDER_SERVICE_CLIENT_SECRET:?generate it into .env}
+    GATEWAY_OIDC_CLIENT_SECRET: ${STOREFRONT_CLIENT_SECRET:?generate it into .env}
 """
     assert problems(yaml.safe_load(references)) == []
 
@@ -177,3 +179,39 @@ def test_example_credentials_are_visibly_placeholders_or_empty(example: str) -> 
 def test_the_real_credential_files_are_ignored_by_git(real_file: str) -> None:
     ignored = subprocess.run(["git", "check-ignore", "-q", real_file], cwd=REPO, check=False)
     assert ignored.returncode == 0, f"{real_file} would be committed"
+
+
+# A variable Compose substitutes: ${NAME}, ${NAME:?…}, ${NAME:-…}.
+COMPOSE_VARIABLE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)")
+
+
+def example_values(example: str) -> dict[str, str]:
+    lines = (REPO / example).read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def test_every_client_secret_compose_hands_out_is_generated_into_env() -> None:
+    used = {
+        name
+        for path in committed("deploy/compose")
+        if path.suffix in (".yaml", ".yml")
+        for name in COMPOSE_VARIABLE.findall(path.read_text())
+        if name.endswith("CLIENT_SECRET")
+    }
+    # The order service's, the smoke client's and the storefront's (the gateway's).
+    assert {"ORDER_SERVICE_CLIENT_SECRET", "STOREFRONT_CLIENT_SECRET"} <= used
+    committed_values = example_values("deploy/compose/.env.example")
+    for name in used:
+        # Listed, and empty: compose refuses to start until it is generated.
+        assert committed_values.get(name) == "", name
+
+
+def test_both_overlays_ask_for_the_same_client_secrets_all_placeholders() -> None:
+    keys = {
+        overlay: example_values(f"deploy/k8s/overlays/{overlay}/secrets/identity.env.example")
+        for overlay in ("microk8s", "aks")
+    }
+    assert set(keys["microk8s"]) == set(keys["aks"])
+    assert {"ORDER_SERVICE_CLIENT_SECRET", "STOREFRONT_CLIENT_SECRET"} <= set(keys["aks"])
+    for values in keys.values():
+        assert set(values.values()) == {"change-me"}

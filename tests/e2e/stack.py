@@ -165,11 +165,13 @@ def _sqlite_databases(data_dir: Path) -> dict[str, str]:
 
 def secret_files_environment(data_dir: Path) -> dict[str, str]:
     """The identity service's generated secrets under `data_dir`, where the Procfile keeps
-    them under .data (the order service's file follows the identity service's there)."""
+    them under .data (the order service's and the gateway's files follow the identity
+    service's there)."""
     return {
         "IDENTITY_ADMIN_PASSWORD_FILE": str(data_dir / "admin-password"),
         "IDENTITY_ORDER_SERVICE_CLIENT_SECRET_FILE": str(data_dir / "secrets" / "order-service"),
         "IDENTITY_SMOKE_CLIENT_SECRET_FILE": str(data_dir / "secrets" / SMOKE_CLIENT),
+        "IDENTITY_STOREFRONT_CLIENT_SECRET_FILE": str(data_dir / "secrets" / "storefront"),
     }
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from .stack import REPO, Stack, make_up
 
-CLIENTS = ("order-service", "smoke")
+CLIENTS = ("order-service", "smoke", "storefront")
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +154,7 @@ def test_the_procfile_keeps_the_generated_credentials_under_dot_data() -> None:
         ("IDENTITY_ADMIN_PASSWORD_FILE", ".data/admin-password"),
         ("IDENTITY_ORDER_SERVICE_CLIENT_SECRET_FILE", ".data/secrets/order-service"),
         ("IDENTITY_SMOKE_CLIENT_SECRET_FILE", ".data/secrets/smoke"),
+        ("IDENTITY_STOREFRONT_CLIENT_SECRET_FILE", ".data/secrets/storefront"),
     ]:
         assert f"{variable}=${{{variable}:-{default}}}" in lines["identity"]
     # The order service reads the very file the identity service writes its secret to.
@@ -161,6 +162,11 @@ def test_the_procfile_keeps_the_generated_credentials_under_dot_data() -> None:
         "ORDER_CLIENT_SECRET_FILE=${ORDER_CLIENT_SECRET_FILE:-"
         "${IDENTITY_ORDER_SERVICE_CLIENT_SECRET_FILE:-.data/secrets/order-service}}"
     ) in lines["order"]
+    # And the gateway the storefront client's.
+    assert (
+        "GATEWAY_OIDC_CLIENT_SECRET_FILE=${GATEWAY_OIDC_CLIENT_SECRET_FILE:-"
+        "${IDENTITY_STOREFRONT_CLIENT_SECRET_FILE:-.data/secrets/storefront}}"
+    ) in lines["gateway"]
 
 
 def procfile_lines() -> dict[str, str]:

@@ -16,6 +16,8 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Error, Page, Response, expect
 
+from shopkit.auth import basic_authorization
+
 from .stack import Stack, call
 from .storefront import (
     add_to_cart,
@@ -214,11 +216,19 @@ def test_a_state_changing_request_from_another_origin_is_refused(
 
 
 def refresh_grant(stack: Stack, refresh_token: str) -> tuple[int, Any]:
-    """The storefront's refresh grant at the identity service's /token."""
+    """The storefront's refresh grant at the identity service's /token, as the gateway sends
+    it: authenticated with the storefront client's generated secret."""
     form = urllib.parse.urlencode(
-        {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": "storefront"}
+        {"grant_type": "refresh_token", "refresh_token": refresh_token}
     ).encode()
-    request = urllib.request.Request(stack.urls["identity"] + "/token", data=form, method="POST")
+    request = urllib.request.Request(
+        stack.urls["identity"] + "/token",
+        data=form,
+        method="POST",
+        headers={
+            "Authorization": basic_authorization("storefront", stack.client_secret("storefront"))
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())

@@ -63,11 +63,15 @@ def bootstrap(
     """Opens the HTTP session and the session store, and closes them at shutdown.
     `provider` replaces the OpenID Connect client (tests)."""
 
+    # Read once at start, as the order service reads its own: a missing file stops the start.
+    client_secret = settings.oidc_client_secret_value()
+
     def oidc_client(session: aiohttp.ClientSession) -> IdentityProvider:
         return OidcClient(
             session,
             settings.auth,
             client_id=settings.oidc_client_id,
+            client_secret=client_secret,
             scopes=settings.oidc_scopes,
             backchannel_url=settings.oidc_backchannel_url,
             timeout_seconds=settings.oidc_timeout_seconds,

@@ -1,12 +1,14 @@
 """Gateway settings, read from ``GATEWAY_*`` environment variables."""
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from shopkit.actuator import ManagementPort
+from shopkit.auth import read_secret
 from shopkit.settings import ServiceSettings
 
 
@@ -31,6 +33,10 @@ class Settings(ServiceSettings):
     public_url: str = "http://127.0.0.1:8000"
     # The issuer itself is the platform's AUTH_ISSUER (shopkit.auth.AuthSettings).
     oidc_client_id: str = Field(default="storefront", min_length=1)
+    # Set (make up: .data/secrets/storefront): a confidential client, as a backend-for-
+    # frontend should be; unset, a public one (PKCE either way).
+    oidc_client_secret: SecretStr | None = None
+    oidc_client_secret_file: Path | None = None
     oidc_scopes: Annotated[tuple[str, ...], NoDecode] = ("openid", "profile", "email")
     # Where the gateway reaches the issuer when browsers use another address for it
     # (compose: http://identity:8083 behind http://localhost:8083).
@@ -67,6 +73,21 @@ class Settings(ServiceSettings):
         if "openid" not in scopes:
             raise ValueError("sign-in is OpenID Connect: the scopes include openid")
         return scopes
+
+    @model_validator(mode="after")
+    def _one_client_secret_source(self) -> Self:
+        if self.oidc_client_secret is not None and self.oidc_client_secret_file is not None:
+            raise ValueError(
+                "set GATEWAY_OIDC_CLIENT_SECRET or GATEWAY_OIDC_CLIENT_SECRET_FILE, not both"
+            )
+        return self
+
+    def oidc_client_secret_value(self) -> str | None:
+        """The client secret, read from its file if it is kept in one; None: public client."""
+        if self.oidc_client_secret is None and self.oidc_client_secret_file is None:
+            return None
+        value = self.oidc_client_secret.get_secret_value() if self.oidc_client_secret else None
+        return read_secret(value, self.oidc_client_secret_file)
 
     @property
     def served_over_https(self) -> bool:

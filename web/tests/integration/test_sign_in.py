@@ -3,7 +3,9 @@ holds one HttpOnly cookie, the services get the user's token, forged writes neve
 gateway, and sign-out revokes."""
 
 import asyncio
+import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +52,13 @@ def ports() -> Ports:
     return Ports(free_port(), free_port(), free_port())
 
 
+STOREFRONT_SECRET = secrets.token_urlsafe(32)
+
+
 @pytest.fixture(scope="module")
 def identity(ports: Ports, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The identity service, its storefront client registered for the three gateways here."""
+    """The identity service, its storefront client (confidential) registered for the three
+    gateways here."""
     shops = [
         f"http://127.0.0.1:{ports.plain}",
         f"http://127.0.0.1:{ports.eager}",
@@ -65,6 +71,7 @@ def identity(ports: Ports, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         env={
             "IDENTITY_STOREFRONT_REDIRECT_URIS": " ".join(f"{s}/auth/callback" for s in shops),
             "IDENTITY_STOREFRONT_POST_LOGOUT_REDIRECT_URIS": " ".join(f"{s}/" for s in shops),
+            "IDENTITY_STOREFRONT_CLIENT_SECRET": STOREFRONT_SECRET,
         },
     ) as services:
         services.start()
@@ -72,6 +79,7 @@ def identity(ports: Ports, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield services.urls["identity"]
 
 
+@contextmanager
 def _storefront(
     identity: str,
     upstreams: dict[str, str],
@@ -86,10 +94,13 @@ def _storefront(
         upstreams,
         port,
         tls,
-        public_url=f"{scheme}://127.0.0.1:{port}",
-        auth=AuthSettings(issuer=identity),
-        session_store_url=store,
-        **settings,
+        **{
+            "public_url": f"{scheme}://127.0.0.1:{port}",
+            "auth": AuthSettings(issuer=identity),
+            "session_store_url": store,
+            "oidc_client_secret": STOREFRONT_SECRET,
+            **settings,
+        },
     ) as gateway:
         yield Storefront(gateway, sqlite_path(store), str(tls.certificate) if tls else True)
 
@@ -103,7 +114,8 @@ def upstreams(stand_in_servers: dict[str, tuple[StandIn, str]]) -> dict[str, str
 def shop(
     identity: str, upstreams: dict[str, str], ports: Ports, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Storefront]:
-    yield from _storefront(identity, upstreams, ports.plain, tmp_path_factory.mktemp("plain"))
+    with _storefront(identity, upstreams, ports.plain, tmp_path_factory.mktemp("plain")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -111,13 +123,14 @@ def eager_shop(
     identity: str, upstreams: dict[str, str], ports: Ports, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Storefront]:
     """Refreshes every access token before use: its margin is the tokens' whole lifetime."""
-    yield from _storefront(
+    with _storefront(
         identity,
         upstreams,
         ports.eager,
         tmp_path_factory.mktemp("eager"),
         session_refresh_margin_seconds=300,
-    )
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +139,8 @@ def https_shop(
 ) -> Iterator[Storefront]:
     directory = tmp_path_factory.mktemp("https")
     tls = self_signed_loopback_certificate(directory)
-    yield from _storefront(identity, upstreams, ports.https, directory, tls)
+    with _storefront(identity, upstreams, ports.https, directory, tls) as running:
+        yield running
 
 
 def signed_in(shop: Storefront) -> Browser:
@@ -265,6 +279,30 @@ def test_a_callback_this_browser_did_not_start_is_refused(shop: Storefront) -> N
     assert answer.json()["type"].endswith("sign-in-failed")
 
 
+def test_without_its_client_secret_the_gateway_cannot_complete_a_sign_in(
+    identity: str, upstreams: dict[str, str], tmp_path: Path
+) -> None:
+    # The issuer knows the storefront as a confidential client: a code alone redeems nothing.
+    port = free_port()
+    with ServiceProcesses(
+        ["identity"],
+        log_of=lambda _name: tmp_path / "identity.log",
+        env={
+            "IDENTITY_STOREFRONT_REDIRECT_URIS": f"http://127.0.0.1:{port}/auth/callback",
+            "IDENTITY_STOREFRONT_CLIENT_SECRET": STOREFRONT_SECRET,
+        },
+    ) as services:
+        services.start()
+        services.wait_ready(timeout=60)
+        with _storefront(
+            services.urls["identity"], upstreams, port, tmp_path, oidc_client_secret=None
+        ) as storefront:
+            callback = storefront.browser().sign_up(new_email())
+
+    assert callback.status_code == 400
+    assert callback.json()["type"].endswith("sign-in-failed")
+
+
 def test_sign_in_from_another_host_name_starts_at_the_public_url(shop: Storefront) -> None:
     port = shop.gateway.url.rsplit(":", 1)[1]
 
@@ -304,11 +342,8 @@ def test_sign_out_revokes_the_refresh_token_and_the_old_cookie_opens_nothing(
     (refresh_token,) = revoked
     refused = requests.post(
         identity + "/token",
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-            "client_id": "storefront",
-        },
+        data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+        auth=("storefront", STOREFRONT_SECRET),
         timeout=5,
     )
     assert refused.status_code == 400

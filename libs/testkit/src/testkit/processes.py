@@ -51,6 +51,8 @@ IDENTITY = "identity"
 GATEWAY = "gateway"
 SERVICE_CLIENTS: Mapping[str, str] = {"order-service": "ORDER_SERVICE", "smoke": "SMOKE"}
 """The identity service's service clients, and the infix of IDENTITY_<X>_CLIENT_SECRET_FILE."""
+STOREFRONT = "storefront"
+"""The gateway's own client (confidential): IDENTITY_STOREFRONT_CLIENT_SECRET_FILE."""
 CLIENT_OF: Mapping[str, str] = {"order": "order-service"}
 """The services that call others with a token of their own: <NAME>_CLIENT_SECRET_FILE."""
 READINESS = "/actuator/health/readiness"
@@ -229,7 +231,7 @@ class ServiceProcesses:
         self._temporary_secrets = secrets_dir is None
         self.secrets_dir = secrets_dir or Path(tempfile.mkdtemp(prefix="shopstack-secrets-"))
         if IDENTITY in self.ports:
-            for client in SERVICE_CLIENTS:
+            for client in (*SERVICE_CLIENTS, STOREFRONT):
                 write_secret(self.secret_file(client))
 
     def secret_file(self, client_id: str) -> Path:
@@ -299,13 +301,16 @@ class ServiceProcesses:
         """The gateway signs browsers in at the identity service: its public URL is the
         storefront client's registered redirect, and its session store holds tokens."""
         storefront = self.urls[GATEWAY]
+        secret_file = str(self.secret_file(STOREFRONT))
         if name == IDENTITY:
             return {
                 "IDENTITY_STOREFRONT_REDIRECT_URIS": storefront + "/auth/callback",
                 "IDENTITY_STOREFRONT_POST_LOGOUT_REDIRECT_URIS": storefront + "/",
+                "IDENTITY_STOREFRONT_CLIENT_SECRET_FILE": secret_file,
             }
         if name == GATEWAY:
             return {
+                "GATEWAY_OIDC_CLIENT_SECRET_FILE": secret_file,
                 "GATEWAY_PUBLIC_URL": storefront,
                 "GATEWAY_SESSION_STORE_URL": f"sqlite+aiosqlite:///{self.gateway_sessions_file}",
             }

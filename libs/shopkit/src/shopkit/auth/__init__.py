@@ -17,7 +17,12 @@ from shopkit.auth.access import (
     signed_in,
     undeclared_routes,
 )
-from shopkit.auth.client import ClientCredentials, TokenUnavailableError, read_secret
+from shopkit.auth.client import (
+    ClientCredentials,
+    TokenUnavailableError,
+    basic_authorization,
+    read_secret,
+)
 from shopkit.auth.principal import Principal
 from shopkit.auth.problems import (
     AUTH_PROBLEMS,
@@ -45,6 +50,7 @@ __all__ = [
     "TokenUnavailableError",
     "TokenVerifier",
     "UndeclaredAccessError",
+    "basic_authorization",
     "checked_elsewhere",
     "ensure_access_declared",
     "open_verifier",

@@ -48,6 +48,13 @@ def read_secret(value: str | None, file: str | os.PathLike[str] | None) -> str:
     return secret
 
 
+def basic_authorization(client_id: str, client_secret: str) -> str:
+    """The Authorization header of a confidential client at a token endpoint
+    (``client_secret_basic``)."""
+    # RFC 6749 section 2.3.1: both parts form-urlencoded before Basic encoding.
+    return str(aiohttp.encode_basic_auth(quote(client_id, safe=""), quote(client_secret, safe="")))
+
+
 @dataclass(frozen=True)
 class _Token:
     value: str
@@ -132,10 +139,7 @@ class ClientCredentials:
         if self._auth_method == "client_secret_post":
             form |= {"client_id": self.client_id, "client_secret": self._secret}
         else:
-            # RFC 6749 section 2.3.1: both parts form-urlencoded before Basic encoding.
-            headers["Authorization"] = aiohttp.encode_basic_auth(
-                quote(self.client_id, safe=""), quote(self._secret, safe="")
-            )
+            headers["Authorization"] = basic_authorization(self.client_id, self._secret)
         try:
             answer = await fetch_json(
                 self._session,

@@ -21,7 +21,7 @@ from gateway.auth.errors import (
     RefreshRefusedError,
     SignInFailedError,
 )
-from shopkit.auth import AuthSettings, TokenVerifier
+from shopkit.auth import AuthSettings, TokenVerifier, basic_authorization
 from shopkit.auth.fetch import FetchError, fetch_json
 from shopkit.auth.keys import RemoteKeySet
 from shopkit.auth.principal import principal_from_claims
@@ -45,7 +45,8 @@ class Endpoints:
 
 
 class OidcClient:
-    """One issuer and one client (public, PKCE): the gateway's side of every sign-in."""
+    """One issuer and one client, with PKCE always: confidential with `client_secret`
+    (``client_secret_basic``, as a backend-for-frontend should be), public without."""
 
     def __init__(
         self,
@@ -53,6 +54,7 @@ class OidcClient:
         auth: AuthSettings,
         *,
         client_id: str,
+        client_secret: str | None,
         scopes: tuple[str, ...],
         backchannel_url: str | None,
         timeout_seconds: float,
@@ -61,6 +63,7 @@ class OidcClient:
         self._session = session
         self._auth = auth
         self._client_id = client_id
+        self._client_secret = client_secret
         self._scopes = scopes
         self._backchannel_url = backchannel_url
         self._timeout = timeout_seconds
@@ -93,7 +96,6 @@ class OidcClient:
             "grant_type": "authorization_code",
             "code": code,
             "redirect_uri": redirect_uri,
-            "client_id": self._client_id,
             "code_verifier": pending.code_verifier,
         }
         try:
@@ -126,25 +128,20 @@ class OidcClient:
         )
 
     async def refresh(self, refresh_token: str) -> Tokens:
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-            "client_id": self._client_id,
-        }
+        form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
         return await self._token_request(form)
 
     async def revoke(self, refresh_token: str) -> None:
         endpoints = await self._discovered()
         if endpoints.revocation is None:
             return
-        form = {
-            "token": refresh_token,
-            "token_type_hint": "refresh_token",
-            "client_id": self._client_id,
-        }
+        form = {"token": refresh_token, "token_type_hint": "refresh_token"}
         try:
             async with self._session.post(
-                endpoints.revocation, data=form, timeout=self._client_timeout()
+                endpoints.revocation,
+                data=self._authenticated(form),
+                headers=self._authentication_headers(),
+                timeout=self._client_timeout(),
             ) as response:
                 await response.read()
         except (aiohttp.ClientError, TimeoutError):
@@ -165,8 +162,8 @@ class OidcClient:
         try:
             async with self._session.post(
                 endpoints.token,
-                data=dict(form),
-                headers={"Accept": "application/json"},
+                data=self._authenticated(form),
+                headers={"Accept": "application/json", **self._authentication_headers()},
                 timeout=self._client_timeout(),
             ) as response:
                 body = await response.content.read(MAX_DOCUMENT_BYTES + 1)
@@ -178,6 +175,17 @@ class OidcClient:
         if status != 200 or len(body) > MAX_DOCUMENT_BYTES:
             raise IdentityProviderUnavailableError()
         return _tokens(body, requested_at)
+
+    def _authenticated(self, form: Mapping[str, str]) -> dict[str, str]:
+        """A public client names itself in the form; a confidential one in its header."""
+        if self._client_secret is None:
+            return {**form, "client_id": self._client_id}
+        return dict(form)
+
+    def _authentication_headers(self) -> dict[str, str]:
+        if self._client_secret is None:
+            return {}
+        return {"Authorization": basic_authorization(self._client_id, self._client_secret)}
 
     def _client_timeout(self) -> aiohttp.ClientTimeout:
         return aiohttp.ClientTimeout(total=self._timeout)
@@ -269,7 +277,9 @@ def _tokens(body: bytes, requested_at: float) -> Tokens:
         raise IdentityProviderUnavailableError()
     expires_in = answer.get("expires_in")
     # Without expires_in (it is only RECOMMENDED), a minute: refreshed early, never late.
-    lifetime = expires_in if isinstance(expires_in, int) and expires_in > 0 else 60
+    lifetime: float = 60
+    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool) and expires_in > 0:
+        lifetime = expires_in
     refresh_token = answer.get("refresh_token")
     id_token = answer.get("id_token")
     return Tokens(
