@@ -16,7 +16,7 @@ export UV_PYTHON_DOWNLOADS := never
 PROJECTS := pyproject.toml web/pyproject.toml tools/cli/pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 TYPED_SOURCES := libs/shopkit/src libs/testkit/src $(wildcard services/*/src) web/src tools/cli/src
 
-.PHONY: help sync up test test-unit lint fmt images bench clean
+.PHONY: help sync up test test-unit lint pre-commit fmt images bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ lint: sync ## ruff, mypy and the layering contracts (import-linter)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(TYPED_SOURCES)
 	$(BIN)/lint-imports --no-cache
+
+pre-commit: sync ## Every pre-commit hook on every file (lint + shell, Docker, workflow, YAML, secrets)
+	PRE_COMMIT_HOME=$(TOOLS)/pre-commit $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 fmt: sync ## Format and fix what ruff can
 	$(BIN)/ruff format .
