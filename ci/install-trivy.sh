@@ -10,11 +10,6 @@ release="https://github.com/aquasecurity/trivy/releases/download/v${version}"
 archive="trivy_${version}_Linux-64bit.tar.gz"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-run curl --fail --silent --show-error --location --output "$work/$archive" "$release/$archive"
-run curl --fail --silent --show-error --location --output "$work/checksums.txt" \
-  "$release/trivy_${version}_checksums.txt"
-if [[ "$DRY_RUN" != true ]]; then
-  (cd "$work" && grep " ${archive}\$" checksums.txt | sha256sum --check --strict)
-fi
+fetch_release_asset "$release" "$archive" "trivy_${version}_checksums.txt" "$work"
 run tar -xzf "$work/$archive" -C "$work" trivy
 run install -m 0755 "$work/trivy" "$dest/trivy"

@@ -11,6 +11,13 @@ BUILD_NUMBER="${BUILD_NUMBER:-local}"
 GIT_SHA="${GIT_SHA:-$(git -C "$REPO_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}"
 REPORTS_DIR="${REPORTS_DIR:-$REPO_ROOT/reports}"
 DRY_RUN="${DRY_RUN:-false}"
+# The release version's one place (tests/pipeline/test_release.py holds every package's
+# pyproject version equal to it); a release tag is v$SHOPSTACK_VERSION.
+read -r SHOPSTACK_VERSION <"$REPO_ROOT/VERSION"
+# What a release builds every image for.
+PLATFORMS="${PLATFORMS:-linux/amd64,linux/arm64}"
+# The OIDC issuer of GitHub Actions' tokens, which keyless cosign signatures are bound to.
+GITHUB_OIDC_ISSUER="https://token.actions.githubusercontent.com"
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -25,6 +32,18 @@ run() {
   printf '+ %s\n' "${shown[*]}"
   if [[ "$DRY_RUN" != true ]]; then
     "$@"
+  fi
+}
+
+# Download `asset` of the release at URL `release` into `work`, with the checksums file
+# `checksums` that release publishes, and check the asset against it (the pinned tools).
+fetch_release_asset() {
+  local release="$1" asset="$2" checksums="$3" work="$4"
+  run curl --fail --silent --show-error --location --output "$work/$asset" "$release/$asset"
+  run curl --fail --silent --show-error --location --output "$work/checksums.txt" \
+    "$release/$checksums"
+  if [[ "$DRY_RUN" != true ]]; then
+    (cd "$work" && grep " ${asset}\$" checksums.txt | sha256sum --check --strict)
   fi
 }
 
@@ -54,6 +73,24 @@ build_args_of() {
 }
 
 image_of() { echo "$REGISTRY/$1"; }
+
+# cosign's signing options for a mode, into SIGNING_ARGS: `key` signs with COSIGN_KEY (a key
+# file or KMS URI; cosign reads the key's password from COSIGN_PASSWORD), `keyless` with the
+# CI's OIDC identity, certified by Fulcio and logged in Rekor.
+SIGNING_ARGS=()
+use_signing() {
+  case "$1" in
+    key)
+      [[ "$DRY_RUN" == true || -n "${COSIGN_KEY:-}" ]] || die "--signing key needs COSIGN_KEY"
+      SIGNING_ARGS=(--key "${COSIGN_KEY:-cosign.key}")
+      ;;
+    keyless) SIGNING_ARGS=() ;;
+    *) die "unknown signing mode: $1 (key or keyless)" ;;
+  esac
+}
+
+# A dry run cannot know what a push would answer; this stands for the digest in its commands.
+DRY_RUN_DIGEST="sha256:$(printf '0%.0s' {1..64})"
 
 parse_common_flags() {
   for argument in "$@"; do

@@ -4,7 +4,8 @@
 # Usage: ci/scan.sh [--dry-run] [--config-only] [--archives DIR]
 #   --archives DIR: scan image tarballs (DIR/<service>.tar, e.g. from `buildah push …
 #   docker-archive:`) for misconfigurations and secrets, where no registry or vulnerability
-#   database can be reached.
+#   database can be reached, and write each image's CycloneDX SBOM to $SBOM_DIR/<service>.cdx.json
+#   (default $REPORTS_DIR/sbom; Trivy needs no database for an SBOM).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 parse_common_flags "$@"
 
@@ -26,7 +27,9 @@ if [[ "${TRIVY_OFFLINE:-false}" == true ]]; then
   offline_config=(--skip-check-update)
   offline=(--skip-check-update --skip-db-update)
 fi
+sbom_dir="${SBOM_DIR:-$REPORTS_DIR/sbom}"
 mkdir -p "$REPORTS_DIR"
+[[ -z "$archives" ]] || mkdir -p "$sbom_dir"
 cd "$REPO_ROOT"
 run "$trivy" config "${offline_config[@]}" --exit-code 1 --severity HIGH,CRITICAL \
   --skip-dirs .venv --skip-dirs .tools --format table "$REPO_ROOT"
@@ -36,6 +39,8 @@ if [[ -n "$archives" ]]; then
     run "$trivy" image "${offline[@]}" --input "$archives/$service.tar" \
       --scanners misconfig,secret --exit-code 1 --format json \
       --output "$REPORTS_DIR/trivy-$service.json"
+    run "$trivy" image "${offline[@]}" --input "$archives/$service.tar" --format cyclonedx \
+      --output "$sbom_dir/$service.cdx.json"
   done
   exit 0
 fi

@@ -25,6 +25,9 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # Where the scan stage writes its reports: the caller's choice, else this run's scratch folder
 # (read before lib.sh, which defaults it to the repository's reports/).
 SCAN_REPORTS="${REPORTS_DIR:-}"
+# Each image's CycloneDX SBOM is kept (tests/deploy/test_image_sboms.py reads them): in the
+# repository's git-ignored reports/sbom/ unless the caller chose a reports folder.
+SBOMS="${SBOM_DIR:-${REPORTS_DIR:-$REPO/reports}/sbom}"
 # SERVICES, DOCKERFILE and build_args_of: the images exactly as ci/image.sh builds them.
 # shellcheck source=SCRIPTDIR/../../ci/lib.sh
 source "$REPO/ci/lib.sh"
@@ -127,7 +130,7 @@ build_image() {
   mapfile -t build_args < <(build_args_of "$svc")
   log "build $svc from $DOCKERFILE"
   "${BUILDAH[@]}" bud --isolation chroot --layers --pull=never --format docker --quiet \
-    "${build_args[@]}" --build-arg VERSION=0.1.0 --build-arg "REVISION=$(git -C "$REPO" rev-parse HEAD)" \
+    "${build_args[@]}" --build-arg "VERSION=$SHOPSTACK_VERSION" --build-arg "REVISION=$(git -C "$REPO" rev-parse HEAD)" \
     -f "$REPO/$DOCKERFILE" -t "localhost/shopstack/$svc:$TAG" "$REPO" >"$WORK/build-$svc.log" 2>&1 \
     || { tail -40 "$WORK/build-$svc.log" >&2; die "build of $svc failed"; }
   log "built $svc in $((SECONDS - started)) s"
@@ -255,6 +258,13 @@ main() {
   mongo_port="$(free_port)"
   "$VENV_BIN/nx-27017" --db memory --port "$mongo_port" >"$WORK/nx.log" 2>&1 &
   PIDS+=($!)
+  # The product container gives up after its 2 s server selection: wait until nx listens
+  # (on a loaded machine it may take longer than the other containers' start).
+  for _ in $(seq 60); do
+    python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
+      "$mongo_port" 2>/dev/null && break
+    sleep 0.5
+  done
 
   for svc in "${SERVICES[@]}"; do PORT[$svc]="$(free_port)"; done
   # Every service accepts the identity container's tokens; its keys come from it on loopback.
@@ -302,15 +312,17 @@ main() {
     python3 "$REPO/deploy/images/smoke_order.py" "http://127.0.0.1:${PORT[gateway]}" \
     || die "an order through the gateway failed"
   # The pipeline's scan stage, for real on these images: misconfigurations and secrets (the
-  # vulnerability database cannot be downloaded here).
+  # vulnerability database cannot be downloaded here), and an SBOM per image.
   mkdir -p "$WORK/archives"
   for svc in "${SERVICES[@]}"; do
     "${BUILDAH[@]}" push --quiet "localhost/shopstack/$svc:$TAG" "docker-archive:$WORK/archives/$svc.tar" \
       || die "could not export the $svc image"
   done
   TRIVY="$VENV_BIN/trivy" TRIVY_OFFLINE=true REPORTS_DIR="${SCAN_REPORTS:-$WORK/reports}" \
-    "$REPO/ci/scan.sh" --archives "$WORK/archives" || die "trivy found a problem in an image"
+    SBOM_DIR="$SBOMS" "$REPO/ci/scan.sh" --archives "$WORK/archives" \
+    || die "trivy found a problem in an image"
   log "ok trivy: no misconfiguration or secret in any image"
+  log "ok sbom: a CycloneDX SBOM per image in $SBOMS"
   log "all images pass in $((SECONDS - started)) s"
 }
 

@@ -222,7 +222,7 @@ def test_cleanup_keeps_the_newest_builds_of_each_image(stand_in_tools: Path) -> 
 
 
 def test_deploy_pins_the_build_tag_and_rolls_back_a_failed_rollout(
-    stand_in_tools: Path, tmp_path: Path
+    stand_in_tools: Path, stand_in_cosign: Path, tmp_path: Path
 ) -> None:
     k8s = tmp_path / "k8s"
     shutil.copytree(REPO / "deploy" / "k8s", k8s)
@@ -235,7 +235,13 @@ def test_deploy_pins_the_build_tag_and_rolls_back_a_failed_rollout(
         "microk8s",
         "--tag",
         "42",
-        env={"PATH": f"{stand_in_tools}{os.pathsep}{os.environ['PATH']}", "K8S_DIR": str(k8s)},
+        env={
+            "PATH": os.pathsep.join(
+                [str(stand_in_tools), str(stand_in_cosign), os.environ["PATH"]]
+            ),
+            "K8S_DIR": str(k8s),
+            "COSIGN_PUBLIC_KEY": str(tmp_path / "cosign.pub"),
+        },
     )
 
     calls = (stand_in_tools / "calls.log").read_text()
