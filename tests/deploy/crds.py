@@ -1,8 +1,8 @@
 """Every rendered object checked the way an API server would: built-in kinds against the
 Kubernetes 1.29 schema (kubernetes-validate), custom resources (cert-manager's Certificate and
 Issuer) against the `openAPIV3Schema` of their CustomResourceDefinition, kept unmodified in
-../shared/crds (its README), strictly: a field the schema does not declare is an error, as with
-`kubectl apply`'s default strict field validation.
+tests/deploy/custom_resource_definitions (its README), strictly: a field the schema does not
+declare is an error, as with `kubectl apply`'s default strict field validation.
 """
 
 import copy
@@ -19,8 +19,10 @@ from testkit.availability import require
 
 from .paths import REPO
 
-# Beside the checkout, as on the CI machine; SHOPSTACK_CRDS_DIR for a checkout elsewhere.
-CRDS = Path(os.environ.get("SHOPSTACK_CRDS_DIR", REPO.parent / "shared" / "crds"))
+# Kept in the repository, so a clone anywhere validates them; SHOPSTACK_CRDS_DIR for another copy.
+CRDS = Path(
+    os.environ.get("SHOPSTACK_CRDS_DIR", REPO / "tests" / "deploy" / "custom_resource_definitions")
+)
 KUBERNETES_VERSION = "1.29"
 
 
