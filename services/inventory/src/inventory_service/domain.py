@@ -1,6 +1,6 @@
 """The inventory's domain: how much of each SKU is in stock, and the reservations taking it."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -24,6 +24,28 @@ class ReservationStatus(StrEnum):
     """Some SKU was short; nothing was taken."""
     RELEASED = "RELEASED"
     """The stock went back (or was never taken: a release may arrive before its reservation)."""
+
+
+RESERVATION_TRANSITIONS: Mapping[ReservationStatus | None, frozenset[ReservationStatus]] = {
+    # None: nothing was asked for the order number yet. The first reservation records
+    # RESERVED or REJECTED; a release that arrives first records RELEASED, a tombstone that
+    # makes a late reservation take nothing.
+    None: frozenset(
+        {ReservationStatus.RESERVED, ReservationStatus.REJECTED, ReservationStatus.RELEASED}
+    ),
+    ReservationStatus.RESERVED: frozenset({ReservationStatus.RELEASED}),
+    ReservationStatus.REJECTED: frozenset(),
+    ReservationStatus.RELEASED: frozenset(),
+}
+"""Every status an order number's reservation may move to; nothing else ever happens to it."""
+
+RETURNS_STOCK_WHEN_RELEASED: frozenset[ReservationStatus] = frozenset(
+    status
+    for status, successors in RESERVATION_TRANSITIONS.items()
+    if status is not None and ReservationStatus.RELEASED in successors
+)
+"""The statuses a release moves to RELEASED, giving the stock back; from any other it is
+a no-op, so the stock returns exactly once."""
 
 
 @dataclass(frozen=True, order=True)

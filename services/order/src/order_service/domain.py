@@ -147,10 +147,13 @@ class Order:
     fingerprint: str
     idempotency_key: str | None = None
     shortages: tuple[Shortage, ...] = ()
-    must_release: bool = False
     owner: str | None = None
     """The subject of the signed-in caller who placed it; None for a guest order."""
     guest_secret_digest: str | None = None
+    must_release: bool = False
+    """Its reservation is owed a release: written before the release is sent, so a crash
+    or a lost answer leaves the debt on record for the recovery loop. A PENDING order owing
+    a release can only become FAILED; a CANCELLED one is done once the stock went back."""
 
     @property
     def total(self) -> Decimal:
@@ -189,14 +192,31 @@ class Order:
         return replace(self._moved_to(OrderStatus.FAILED), idempotency_key=None)
 
     def cancel(self) -> "Order":
-        """Its stock goes back; only a CONFIRMED order cancels."""
+        """Only a CONFIRMED order cancels; it then owes its stock back."""
         if OrderStatus.CANCELLED not in TRANSITIONS[self.status]:
             raise NotCancellableError(self)
-        return replace(self, status=OrderStatus.CANCELLED)
+        return replace(self, status=OrderStatus.CANCELLED, must_release=True)
+
+    def owe_release(self) -> "Order":
+        """A PENDING order whose reservation may have landed is to be released: from now on
+        it can only fail, so no one confirms stock that is about to go back."""
+        if self.status is not OrderStatus.PENDING:
+            raise IllegalTransitionError(self, self.status, "only a PENDING order owes a release")
+        return replace(self, must_release=True)
+
+    def stock_returned(self) -> "Order":
+        """A CANCELLED order's stock went back: it owes nothing more."""
+        if self.status is not OrderStatus.CANCELLED:
+            raise IllegalTransitionError(self, self.status, "only a CANCELLED order returns stock")
+        return replace(self, must_release=False)
 
     def _moved_to(self, status: OrderStatus) -> "Order":
         if status not in TRANSITIONS[self.status]:
             raise IllegalTransitionError(self, status)
+        if self.must_release and status is not OrderStatus.FAILED:
+            raise IllegalTransitionError(
+                self, status, f"order {self.order_number} owes a release; it can only fail"
+            )
         return replace(self, status=status)
 
 
@@ -336,7 +356,3 @@ class RequestNotSentError(DependencyUnavailableError):
 
 class NothingOrderedError(DependencyUnavailableError):
     """Placing an order needed a service that could not answer; nothing was ordered."""
-
-
-class OrderUnchangedError(DependencyUnavailableError):
-    """Cancelling needed the inventory, which could not answer; the order is as it was."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from order_service.domain import Order, OrderLine, OrderStatus, Shortage
+from order_service.domain import Order, OrderLine, Shortage
 
 
 class ReservationStatus(StrEnum):
@@ -34,12 +34,10 @@ class OrderRepository(Protocol):
     async def get_by_idempotency_key(self, scope: str, key: str) -> Order | None:
         """The order that holds `key` in `scope` (exact, case-sensitive matches only)."""
 
-    async def save_transition(self, order: Order, expected: OrderStatus) -> bool:
-        """Write `order`'s status, shortages and Idempotency-Key, as the domain moved it,
-        if the stored order is still `expected`; False if it was not."""
-
-    async def mark_must_release(self, order_number: str) -> None:
-        """Remember that the order's stock must be released before it can be failed."""
+    async def save_transition(self, order: Order, expected: Order) -> bool:
+        """Write `order`'s status, release debt, shortages and Idempotency-Key, as the
+        domain moved it, if the stored order still has the status and release debt of
+        `expected` (the order as it was read); False if it had not."""
 
     async def newest(self, offset: int, limit: int) -> list[Order]:
         """Every order, newest first."""
@@ -49,6 +47,9 @@ class OrderRepository(Protocol):
 
     async def pending_since(self, cutoff: datetime, limit: int) -> list[Order]:
         """PENDING orders created before `cutoff`, oldest first."""
+
+    async def cancelled_owing_release(self, limit: int) -> list[Order]:
+        """CANCELLED orders whose stock has not gone back yet, oldest first."""
 
 
 class Catalog(Protocol):

@@ -21,7 +21,6 @@ from order_service.domain import (
     OrderLine,
     OrderNotFoundError,
     OrderStatus,
-    OrderUnchangedError,
     OutOfStockError,
     PriceChange,
     PriceChangedError,
@@ -150,7 +149,7 @@ async def _placed_with_key(ordering: Ordering, scope: str, key: str) -> Order | 
         utc_now(), ordering.idempotency_key_ttl
     ):
         return earlier
-    await ordering.orders.save_transition(earlier.forget_idempotency_key(), earlier.status)
+    await ordering.orders.save_transition(earlier.forget_idempotency_key(), earlier)
     return None
 
 
@@ -209,22 +208,27 @@ async def _settle_by_reservation(
         settled = order.reject(reservation.shortages)
     else:
         settled = order.fail()
-    return settled if await orders.save_transition(settled, expected=order.status) else None
+    return settled if await orders.save_transition(settled, expected=order) else None
 
 
 async def _abandon(ordering: Ordering, order: Order) -> None:
+    # The debt is written before the release is sent: whoever confirms the order after
+    # that finds it and cannot (the recovery loop may have read the reservation as taken
+    # before the release landed).
+    owing = order.owe_release()
+    if not await ordering.orders.save_transition(owing, expected=order):
+        return  # settled meanwhile by the recovery loop: that decision stands
     try:
         await ordering.inventory.release(order.order_number)
     except DependencyUnavailableError:
-        # Stays PENDING: the recovery loop releases it once inventory answers again.
-        await ordering.orders.mark_must_release(order.order_number)
+        # Stays PENDING, owing: the recovery loop releases it once inventory answers again.
         return
-    await _fail(ordering, order)
+    await _fail(ordering, owing)
 
 
 async def _fail(ordering: Ordering, order: Order) -> None:
     failed = order.fail()
-    if await ordering.orders.save_transition(failed, expected=order.status):
+    if await ordering.orders.save_transition(failed, expected=order):
         ordering.outcomes.settled(failed)
 
 
@@ -280,57 +284,74 @@ async def cancel_order(ordering: Ordering, order_number: str, caller: Caller) ->
     """Cancel a confirmed order `caller` may see and give its stock back; cancelling again
     changes nothing.
 
-    Raises what get_order does, NotCancellableError, or OrderUnchangedError while the
-    inventory cannot answer.
+    The cancellation is recorded, owing the stock, before the release is sent: while the
+    inventory cannot answer the order is CANCELLED and the recovery loop gives the stock
+    back later. Raises what get_order does, or NotCancellableError.
     """
     order = await get_order(ordering.orders, order_number, caller)
     if order.status is OrderStatus.CANCELLED:
         return order
     cancelled = order.cancel()
+    if not await ordering.orders.save_transition(cancelled, expected=order):
+        return await _stored(ordering.orders, order_number)  # a concurrent cancel won
+    ordering.outcomes.settled(cancelled)
     try:
         await ordering.inventory.release(order_number)
     except DependencyUnavailableError as exc:
-        raise OrderUnchangedError(exc.service, exc.reason) from exc
-    if await ordering.orders.save_transition(cancelled, expected=order.status):
-        ordering.outcomes.settled(cancelled)
+        logger.warning("stock of a cancelled order left for recovery: %s", exc)
+        return cancelled
+    await ordering.orders.save_transition(cancelled.stock_returned(), expected=cancelled)
     return await _stored(ordering.orders, order_number)
 
 
 async def settle_abandoned_orders(
     ordering: Ordering, *, older_than: timedelta, batch: int = 100
 ) -> int:
-    """Settle PENDING orders a crash left behind, by what inventory knows of them.
+    """Settle PENDING orders a crash left behind, by what inventory knows of them, and give
+    back the stock of cancelled orders whose release did not complete.
 
-    Reserved → CONFIRMED; rejected → REJECTED; anything else → released, then FAILED.
-    Returns how many were settled; stops early while inventory is unreachable.
+    Reserved → CONFIRMED; rejected → REJECTED; anything else, or owing a release →
+    released, then FAILED. Returns how many were settled; stops early while inventory is
+    unreachable.
     """
     settled = 0
-    for order in await ordering.orders.pending_since(utc_now() - older_than, batch):
-        try:
-            reservation = (
-                None
-                if order.must_release
-                else await ordering.inventory.reservation(order.order_number)
+    try:
+        for order in await ordering.orders.pending_since(utc_now() - older_than, batch):
+            await _settle_abandoned(ordering, order)
+            settled += 1
+            outcome = await _stored(ordering.orders, order.order_number)
+            ordering.outcomes.settled(outcome, by_recovery=True)
+            logger.info(
+                "abandoned order settled",
+                extra={"order_number": order.order_number, "status": outcome.status},
             )
-            if reservation is not None and reservation.status in (
-                ReservationStatus.RESERVED,
-                ReservationStatus.REJECTED,
-            ):
-                await _settle_by_reservation(ordering.orders, order, reservation)
-            else:
-                await ordering.inventory.release(order.order_number)
-                await ordering.orders.save_transition(order.fail(), expected=order.status)
-        except DependencyUnavailableError as exc:
-            logger.warning("recovery paused: %s", exc)
-            break
-        settled += 1
-        outcome = await _stored(ordering.orders, order.order_number)
-        ordering.outcomes.settled(outcome, by_recovery=True)
-        logger.info(
-            "abandoned order settled",
-            extra={"order_number": order.order_number, "status": outcome.status},
-        )
+        for order in await ordering.orders.cancelled_owing_release(batch):
+            await ordering.inventory.release(order.order_number)
+            await ordering.orders.save_transition(order.stock_returned(), expected=order)
+            settled += 1
+            logger.info(
+                "stock of a cancelled order returned", extra={"order_number": order.order_number}
+            )
+    except DependencyUnavailableError as exc:
+        logger.warning("recovery paused: %s", exc)
     return settled
+
+
+async def _settle_abandoned(ordering: Ordering, order: Order) -> None:
+    if not order.must_release:
+        reservation = await ordering.inventory.reservation(order.order_number)
+        if reservation is not None and reservation.status in (
+            ReservationStatus.RESERVED,
+            ReservationStatus.REJECTED,
+        ):
+            await _settle_by_reservation(ordering.orders, order, reservation)
+            return
+        owing = order.owe_release()
+        if not await ordering.orders.save_transition(owing, expected=order):
+            return  # settled meanwhile by its live request
+        order = owing
+    await ordering.inventory.release(order.order_number)
+    await ordering.orders.save_transition(order.fail(), expected=order)
 
 
 async def keep_settling_abandoned_orders(

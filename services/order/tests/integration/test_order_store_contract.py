@@ -99,7 +99,7 @@ async def test_a_forgotten_key_is_free_for_a_new_order(migrated_engine: AsyncEng
     await orders.add(confirmed)
     scope = idempotency_scope("alice")
 
-    assert await orders.save_transition(confirmed.forget_idempotency_key(), confirmed.status)
+    assert await orders.save_transition(confirmed.forget_idempotency_key(), confirmed)
     await orders.add(fresh := an_order(key="expired", owner="alice"))
 
     assert await orders.get_by_idempotency_key(scope, "expired") == fresh
@@ -130,10 +130,25 @@ async def test_a_transition_is_saved_only_from_the_expected_status(
     await orders.add(order)
     rejected = order.reject([Shortage("mug", 2, 1)])
 
-    assert await orders.save_transition(rejected, OrderStatus.PENDING)
-    assert not await orders.save_transition(order.confirm(), OrderStatus.PENDING)
+    assert await orders.save_transition(rejected, order)
+    assert not await orders.save_transition(order.confirm(), order)
 
     assert await orders.get(order.order_number) == rejected
+
+
+async def test_a_transition_decided_before_a_release_was_owed_is_not_saved(
+    migrated_engine: AsyncEngine,
+) -> None:
+    orders = SqlOrderRepository(migrated_engine)
+    order = an_order()
+    await orders.add(order)
+    owing = order.owe_release()
+
+    assert await orders.save_transition(owing, order)
+    assert not await orders.save_transition(order.confirm(), order)
+    assert await orders.save_transition(owing.fail(), owing)
+
+    assert await orders.get(order.order_number) == owing.fail()
 
 
 async def test_a_confirmed_order_is_saved_cancelled(migrated_engine: AsyncEngine) -> None:
@@ -142,10 +157,13 @@ async def test_a_confirmed_order_is_saved_cancelled(migrated_engine: AsyncEngine
     await orders.add(confirmed)
     cancelled = confirmed.cancel()
 
-    assert await orders.save_transition(cancelled, OrderStatus.CONFIRMED)
-    assert not await orders.save_transition(cancelled, OrderStatus.CONFIRMED)
+    assert await orders.save_transition(cancelled, confirmed)
+    assert not await orders.save_transition(cancelled, confirmed)
+    assert await orders.cancelled_owing_release(limit=10) == [cancelled]
+    assert await orders.save_transition(cancelled.stock_returned(), cancelled)
 
-    assert await orders.get(confirmed.order_number) == cancelled
+    assert await orders.get(confirmed.order_number) == cancelled.stock_returned()
+    assert await orders.cancelled_owing_release(limit=10) == []
 
 
 async def test_a_failed_order_gives_its_idempotency_key_back(migrated_engine: AsyncEngine) -> None:
@@ -153,7 +171,7 @@ async def test_a_failed_order_gives_its_idempotency_key_back(migrated_engine: As
     failed = an_order(key="retry-me")
     await orders.add(failed)
 
-    await orders.save_transition(failed.fail(), OrderStatus.PENDING)
+    await orders.save_transition(failed.fail(), failed)
     await orders.add(retry := an_order(key="retry-me"))
 
     assert await orders.get_by_idempotency_key(GUEST_SCOPE, "retry-me") == retry
@@ -205,8 +223,8 @@ async def test_old_pending_orders_are_found_for_recovery(migrated_engine: AsyncE
     )
     for order in (old, young, settled):
         await orders.add(order)
-    await orders.save_transition(settled.confirm(), OrderStatus.PENDING)
-    await orders.mark_must_release(old.order_number)
+    await orders.save_transition(settled.confirm(), settled)
+    await orders.save_transition(old.owe_release(), old)
 
     found = await orders.pending_since(utc_now() - timedelta(minutes=1), limit=10)
 

@@ -87,15 +87,16 @@ async def test_placing_reading_and_recovering_orders_never_scans_a_whole_table(
     with statements_sent(engine) as sent:
         await orders.add(order)
         await orders.get_by_idempotency_key(idempotency_scope(CUSTOMER), "key-new")
-        await orders.save_transition(order.confirm(), OrderStatus.PENDING)
+        await orders.save_transition(order.confirm(), order)
         await orders.get(order.order_number)
         await orders.newest(offset=0, limit=20)
         await orders.newest_of(CUSTOMER, offset=0, limit=20)
         await orders.pending_since(utc_now() - timedelta(minutes=30), limit=100)
-        await orders.mark_must_release(order.order_number)
+        await orders.save_transition(order.confirm().cancel(), order.confirm())
+        await orders.cancelled_owing_release(limit=100)
 
     plans = await plans_reading_tables(engine, sent)
-    assert len(plans) >= 7, f"expected the reads and updates to be captured, got {list(plans)}"
+    assert len(plans) >= 8, f"expected the reads and updates to be captured, got {list(plans)}"
     assert full_scans(plans) == {}
 
 

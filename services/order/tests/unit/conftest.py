@@ -1,6 +1,5 @@
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -68,14 +67,12 @@ class FakeOrders:
             None,
         )
 
-    async def save_transition(self, order: Order, expected: OrderStatus) -> bool:
-        if self.by_number[order.order_number].status is not expected:
+    async def save_transition(self, order: Order, expected: Order) -> bool:
+        stored = self.by_number[order.order_number]
+        if (stored.status, stored.must_release) != (expected.status, expected.must_release):
             return False
         self.by_number[order.order_number] = order
         return True
-
-    async def mark_must_release(self, order_number: str) -> None:
-        self.by_number[order_number] = replace(self.by_number[order_number], must_release=True)
 
     async def newest(self, offset: int, limit: int) -> list[Order]:
         ordered = sorted(self.by_number.values(), key=lambda o: o.created_at, reverse=True)
@@ -93,6 +90,14 @@ class FakeOrders:
             if o.status is OrderStatus.PENDING and o.created_at < cutoff
         ]
         return sorted(pending, key=lambda o: o.created_at)[:limit]
+
+    async def cancelled_owing_release(self, limit: int) -> list[Order]:
+        owing = [
+            o
+            for o in self.by_number.values()
+            if o.status is OrderStatus.CANCELLED and o.must_release
+        ]
+        return sorted(owing, key=lambda o: o.created_at)[:limit]
 
 
 class FakeCatalog:
@@ -117,6 +122,7 @@ class FakeInventory:
         self.up = True
         self.token_available = True
         self.reservation_lands_then_times_out = False
+        self.release_lands_then_times_out = False
         self.release_overtakes_reservations = False
 
     def _check_up(self) -> None:
@@ -154,6 +160,8 @@ class FakeInventory:
                 self.stock[line.sku_code] += line.quantity
         if status in (ReservationStatus.RESERVED, None):
             self.reservations[order_number] = (ReservationStatus.RELEASED, lines)
+        if self.release_lands_then_times_out:
+            raise DependencyUnavailableError("inventory", "timed out")
 
     async def reservation(self, order_number: str) -> Reservation | None:
         self._check_up()

@@ -7,6 +7,7 @@ from order_service import service
 from order_service.domain import (
     DependencyUnavailableError,
     IdempotencyKeyReusedError,
+    IllegalTransitionError,
     NotCancellableError,
     Order,
     OrderLine,
@@ -210,12 +211,28 @@ async def test_recovery_releases_an_order_marked_for_release_even_if_it_was_rese
     ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
 ) -> None:
     number = await _abandoned_after_reservation(ordering, inventory, orders)
-    await orders.mark_must_release(number)
+    pending = orders.by_number[number]
+    assert await orders.save_transition(pending.owe_release(), expected=pending)
 
     await service.settle_abandoned_orders(ordering, older_than=timedelta(0))
 
     assert (await service.get_order(orders, number, ADMIN)).status is OrderStatus.FAILED
     assert inventory.stock["mug"] == 3
+
+
+async def test_a_confirmation_decided_before_a_release_was_owed_is_refused(
+    ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
+) -> None:
+    # The recovery loop read the reservation as taken; meanwhile the live request, whose
+    # reservation call timed out, wrote that it owes a release and is releasing it.
+    number = await _abandoned_after_reservation(ordering, inventory, orders)
+    read_by_recovery = orders.by_number[number]
+    assert await orders.save_transition(read_by_recovery.owe_release(), read_by_recovery)
+
+    assert not await orders.save_transition(read_by_recovery.confirm(), read_by_recovery)
+    with pytest.raises(IllegalTransitionError):
+        orders.by_number[number].confirm()
+    assert orders.by_number[number].status is OrderStatus.PENDING
 
 
 async def test_recovery_waits_while_inventory_is_down_and_leaves_young_orders_alone(

@@ -1,26 +1,25 @@
 """Placing answers only a placed order: every other outcome is an error carrying the order."""
 
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from order_service import service
 from order_service.domain import (
-    DependencyUnavailableError,
     NothingOrderedError,
     Order,
     OrderFailedError,
     OrderInProgressError,
     OrderLine,
     OrderStatus,
-    OrderUnchangedError,
     fingerprint,
     new_order_number,
 )
 from order_service.service import Ordering
 
-from .conftest import ADMIN, ALICE, FakeCatalog, FakeInventory, FakeOrders, placed
+from .conftest import ALICE, FakeCatalog, FakeInventory, FakeOrders, placed
 
 MUGS = [OrderLine("mug", 1, Decimal("12.50"))]
 
@@ -81,20 +80,32 @@ async def test_an_inventory_outage_is_nothing_ordered_naming_the_inventory(
     assert unavailable.value.service == "inventory"
 
 
-async def test_a_cancel_the_inventory_cannot_answer_leaves_the_order_confirmed(
+async def test_a_cancel_the_inventory_cannot_answer_is_kept_and_recovery_returns_the_stock(
     ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
 ) -> None:
     order = await placed(ordering, ALICE, MUGS)
     inventory.up = False
 
-    with pytest.raises(OrderUnchangedError) as unavailable:
-        await service.cancel_order(ordering, order.order_number, ALICE)
+    cancelled = await service.cancel_order(ordering, order.order_number, ALICE)
 
-    assert isinstance(unavailable.value, DependencyUnavailableError)
-    assert unavailable.value.service == "inventory"
-    assert (
-        await service.get_order(orders, order.order_number, ADMIN)
-    ).status is OrderStatus.CONFIRMED
+    assert cancelled.status is OrderStatus.CANCELLED
+    assert inventory.stock["mug"] == 2
+    inventory.up = True
+    assert await service.settle_abandoned_orders(ordering, older_than=timedelta(0)) == 1
+    assert inventory.stock["mug"] == 3
+    assert not (await orders.get(order.order_number)).must_release  # type: ignore[union-attr]
+
+
+async def test_a_cancel_whose_release_landed_unanswered_leaves_no_confirmed_order_without_stock(
+    ordering: Ordering, inventory: FakeInventory, orders: FakeOrders
+) -> None:
+    order = await placed(ordering, ALICE, MUGS)
+    inventory.release_lands_then_times_out = True
+
+    await service.cancel_order(ordering, order.order_number, ALICE)
+
+    assert inventory.stock["mug"] == 3
+    assert (await orders.get(order.order_number)).status is OrderStatus.CANCELLED  # type: ignore[union-attr]
 
 
 async def test_a_repeat_after_the_order_was_cancelled_answers_it_as_it_is_now(

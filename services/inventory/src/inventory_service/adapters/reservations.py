@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from inventory_service.adapters.tables import inventory, reservation_lines, reservations
 from inventory_service.domain import (
+    RETURNS_STOCK_WHEN_RELEASED,
     Reservation,
     ReservationItem,
     ReservationStatus,
@@ -130,7 +131,7 @@ class SqlReservationRepository:
             released = await connection.execute(
                 update(reservations)
                 .where(reservations.c.order_number == order_number)
-                .where(reservations.c.status == ReservationStatus.RESERVED)
+                .where(reservations.c.status.in_(RETURNS_STOCK_WHEN_RELEASED))
                 .values(status=ReservationStatus.RELEASED, released_at=_now())
             )
             if released.rowcount == 1:

@@ -29,7 +29,9 @@ VERSION_TABLE = "alembic_version_order"
 _ADD_ORDER = insert(orders)
 _ADD_LINES = insert(order_lines)
 _SAVE_TRANSITION = update(orders).where(
-    orders.c.order_number == bindparam("number"), orders.c.status == bindparam("expected")
+    orders.c.order_number == bindparam("number"),
+    orders.c.status == bindparam("expected_status"),
+    orders.c.must_release == bindparam("expected_must_release"),
 )
 # The order number breaks ties between orders of the same microsecond.
 _NEWEST_FIRST = (orders.c.created_at.desc(), orders.c.order_number.desc())
@@ -100,11 +102,13 @@ class SqlOrderRepository:
         )
         return found[0] if found else None
 
-    async def save_transition(self, order: Order, expected: OrderStatus) -> bool:
+    async def save_transition(self, order: Order, expected: Order) -> bool:
         values = {
             "number": order.order_number,
-            "expected": expected,
+            "expected_status": expected.status,
+            "expected_must_release": expected.must_release,
             "status": order.status,
+            "must_release": order.must_release,
             "updated_at": _stored(datetime.now(UTC)),
             "shortages": _shortages_json(order.shortages),
             "idempotency_key": order.idempotency_key,
@@ -112,14 +116,6 @@ class SqlOrderRepository:
         async with self._engine.begin() as connection:
             result = await connection.execute(_SAVE_TRANSITION, values)
         return bool(result.rowcount == 1)
-
-    async def mark_must_release(self, order_number: str) -> None:
-        async with self._engine.begin() as connection:
-            await connection.execute(
-                update(orders)
-                .where(orders.c.order_number == order_number)
-                .values(must_release=True, updated_at=_stored(datetime.now(UTC)))
-            )
 
     async def newest(self, offset: int, limit: int) -> list[Order]:
         return await self._load(None, order_by=_NEWEST_FIRST, offset=offset, limit=limit)
@@ -132,6 +128,13 @@ class SqlOrderRepository:
     async def pending_since(self, cutoff: datetime, limit: int) -> list[Order]:
         return await self._load(
             (orders.c.status == OrderStatus.PENDING) & (orders.c.created_at < _stored(cutoff)),
+            order_by=(orders.c.created_at,),
+            limit=limit,
+        )
+
+    async def cancelled_owing_release(self, limit: int) -> list[Order]:
+        return await self._load(
+            (orders.c.status == OrderStatus.CANCELLED) & orders.c.must_release,
             order_by=(orders.c.created_at,),
             limit=limit,
         )

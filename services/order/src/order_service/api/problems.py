@@ -11,7 +11,6 @@ from order_service.domain import (
     OrderFailedError,
     OrderInProgressError,
     OrderNotFoundError,
-    OrderUnchangedError,
     OutOfStockError,
     PriceChangedError,
     SignInRequiredError,
@@ -132,14 +131,6 @@ PROBLEMS: list[ProblemType[Any]] = [
             "orderNumber": exc.order.order_number,
             "orderStatus": exc.order.status,
         },
-    ),
-    ProblemType(
-        OrderUnchangedError,
-        503,
-        "service-unavailable",
-        "Service unavailable",
-        detail=lambda exc: f"{exc.service} is unavailable; the order is unchanged.",
-        headers=RETRY_UNAVAILABLE,
     ),
 ]
 """Every domain error the order API answers, and how."""
