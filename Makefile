@@ -16,10 +16,10 @@ export UV_PYTHON_DOWNLOADS := never
 PROJECTS := pyproject.toml web/pyproject.toml tools/cli/pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 TYPED_SOURCES := libs/shopkit/src libs/testkit/src $(wildcard services/*/src) web/src tools/cli/src
 
-.PHONY: help sync up test test-unit lint pre-commit fmt images bench clean
+.PHONY: help sync up test test-unit lint pre-commit fmt images bench k8s-secrets clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -58,6 +58,10 @@ fmt: sync ## Format and fix what ruff can
 
 images: sync ## Build every service image with buildah and run it (root; needs buildah, debootstrap)
 	$(BIN)/pytest -m images tests/deploy
+
+OVERLAY ?= microk8s
+k8s-secrets: ## Create an overlay's git-ignored secrets/*.env with random values (OVERLAY=microk8s|aks)
+	ci/k8s-secrets.sh $(OVERLAY)
 
 bench: sync ## Measure the platform on MariaDB against the machine's ceilings (needs wrk)
 	$(BIN)/python bench/run.py

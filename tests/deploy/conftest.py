@@ -16,7 +16,7 @@ from testkit.availability import require
 
 from .loadgen import Objects, kustomize, render_with_loadgen
 from .nodeports import write_documented_overlay
-from .paths import K8S, KUBECTL, OVERLAYS
+from .paths import K8S, K8S_SECRETS, KUBECTL, OVERLAYS
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -36,12 +36,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def k8s_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """deploy/k8s copied, with every secrets/*.env.example copied to its real name, as an
-    operator would before `kubectl apply -k` (the real files are never committed)."""
+    """deploy/k8s copied, with every overlay's secret files made by ci/k8s-secrets.sh, as an
+    operator does before `kubectl apply -k` (the real files are never committed)."""
     root = tmp_path_factory.mktemp("k8s") / "k8s"
     shutil.copytree(K8S, root, ignore=shutil.ignore_patterns("*.env"))
-    for example in root.glob("overlays/*/secrets/*.env.example"):
-        shutil.copy(example, example.with_suffix(""))
+    for overlay in sorted((root / "overlays").iterdir()):
+        subprocess.run(["bash", str(K8S_SECRETS), str(overlay)], check=True, capture_output=True)
     return root
 
 

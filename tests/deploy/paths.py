@@ -7,6 +7,8 @@ from testkit.availability import require
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
 OVERLAYS = ("microk8s", "aks")
+# Makes an overlay's git-ignored secrets/*.env files (make k8s-secrets).
+K8S_SECRETS = REPO / "ci" / "k8s-secrets.sh"
 # The kubectl that ships in the image (Kustomize 5.x); apt's kubernetes-client is too old.
 KUBECTL = Path("/usr/lib/google-cloud-sdk/bin/kubectl.1.29")
 VENV_BIN = REPO / ".venv" / "bin"

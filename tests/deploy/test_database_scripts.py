@@ -1,11 +1,13 @@
 """The database scripts the deployments run, run here against the real MariaDB.
 
 - the init script (mounted by compose, the mysql-init ConfigMap in Kubernetes) makes one database
-  and one confined user per service, and the exporter's user;
+  and one confined user per service, the exporter's user, and the backup job's read-only user,
+  taking each password from a file as the StatefulSet mounts them;
 - the mysql-backup CronJob's script dumps, prunes old dumps, and its documented restore mode
   brings back every row after the databases are gone.
 """
 
+import gzip
 import os
 import secrets
 import shutil
@@ -72,6 +74,7 @@ def names(mariadb: None) -> Iterator[dict[str, str]]:
         "identity": f"ss_{tag}_identity",
     }
     made["exporter"] = f"ss_{tag}_exporter"
+    made["backup"] = f"ss_{tag}_backup"
     yield made
     for name in made.values():
         sql(f"DROP DATABASE IF EXISTS `{name}`")
@@ -165,6 +168,101 @@ def snapshot(*databases: str) -> dict[str, str]:
     return rows
 
 
+def run_init_script_with_password_files(
+    names: dict[str, str], directory: Path, passwords: dict[str, str]
+) -> None:
+    """The init script as the StatefulSet runs it: each password in a file NAME_FILE names."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "MARIADB_ROOT_PASSWORD": "",
+        "INVENTORY_DB_NAME": names["inventory"],
+        "ORDER_DB_NAME": names["orders"],
+        "IDENTITY_DB_NAME": names["identity"],
+        "MYSQL_EXPORTER_USER": names["exporter"],
+        "BACKUP_DB_USER": names["backup"],
+    }
+    for variable, password in passwords.items():
+        path = directory / variable
+        path.write_text(password + "\n")
+        env[f"{variable}_FILE"] = str(path)
+    subprocess.run(["bash", str(INIT_SCRIPT), *TCP], env=env, check=True)
+
+
+def test_the_backup_user_can_dump_every_service_database_and_change_nothing(
+    names: dict[str, str], tmp_path: Path
+) -> None:
+    secrets_dir = tmp_path / "secrets"
+    secrets_dir.mkdir()
+    backup_password = "bk-'pw'\\2"
+    run_init_script_with_password_files(
+        names,
+        secrets_dir,
+        {
+            "INVENTORY_DB_PASSWORD": "inv-pw",
+            "ORDER_DB_PASSWORD": "ord-pw",
+            "IDENTITY_DB_PASSWORD": "id-pw",
+            "MYSQL_EXPORTER_PASSWORD": "exp-pw",
+            "BACKUP_DB_PASSWORD": backup_password,
+        },
+    )
+    inventory, orders, identity, backup = (
+        names["inventory"],
+        names["orders"],
+        names["identity"],
+        names["backup"],
+    )
+    # The services' users got their passwords from the files too.
+    sql(
+        "CREATE TABLE stock (sku VARCHAR(9) PRIMARY KEY, n INT)",
+        database=inventory,
+        user=inventory,
+        password="inv-pw",
+    )
+    sql(
+        "INSERT INTO stock VALUES ('mug', 3), ('cup', 5)",
+        database=inventory,
+        user=inventory,
+        password="inv-pw",
+    )
+    sql("CREATE TABLE k (id INT PRIMARY KEY)", database=identity, user=identity, password="id-pw")
+    assert sql("SHOW DATABASES", user=backup, password=backup_password).split() == sorted(
+        ["information_schema", inventory, orders, identity]
+    )
+
+    # The CronJob's script, logged in as the backup user with its password file.
+    out = backup_script(
+        tmp_path,
+        [inventory, orders, identity],
+        MYSQL_USER=backup,
+        MYSQL_PASSWORD_FILE=str(secrets_dir / "BACKUP_DB_PASSWORD"),
+        MYSQL_PWD="not-this",
+    )
+    (dump,) = tmp_path.glob("mysql-*.sql.gz")
+    assert f"wrote {dump}" in out
+    text = gzip.decompress(dump.read_bytes()).decode()
+    assert "INSERT INTO `stock` VALUES\n('cup',5),\n('mug',3);" in text
+    assert f"CREATE DATABASE /*!32312 IF NOT EXISTS*/ `{identity}`" in text
+
+    for statement in (
+        "INSERT INTO stock VALUES ('pen', 1)",
+        "UPDATE stock SET n = 0",
+        "DELETE FROM stock",
+        "DROP TABLE stock",
+        "CREATE TABLE other (id INT)",
+        "ALTER TABLE stock ADD COLUMN x INT",
+    ):
+        with pytest.raises(RuntimeError, match="denied"):
+            sql(statement, database=inventory, user=backup, password=backup_password)
+    with pytest.raises(RuntimeError, match="denied"):
+        sql(f"CREATE DATABASE `{backup}`", user=backup, password=backup_password)
+    with pytest.raises(RuntimeError, match="denied"):
+        sql("SELECT user FROM mysql.user", user=backup, password=backup_password)
+    # Nothing server-wide: no RELOAD, no PROCESS, no SUPER.
+    grants = sql(f"SHOW GRANTS FOR '{backup}'@'%'")
+    assert f"GRANT USAGE ON *.* TO `{backup}`@`%`" in grants
+    assert grants.count("ON *.*") == 1
+
+
 def backup_script(backup_dir: Path, databases: list[str], **extra: str) -> str:
     """The CronJob's container, as its manifest sets it up, against the local server."""
     result = subprocess.run(
@@ -231,13 +329,19 @@ def test_a_backup_restored_with_the_documented_command_brings_back_every_row(
     # The disaster: every database gone. Then the restore docs/deploy.md gives.
     for database in databases:
         sql(f"DROP DATABASE `{database}`")
-    out = backup_script(tmp_path, databases, RESTORE_FILE=str(dump))
+    # As the mysql-restore CronJob runs it: root, its password from a file (empty here).
+    root_password = tmp_path / "root-password"
+    root_password.write_text("\n")
+    out = backup_script(
+        tmp_path, databases, RESTORE_FILE=str(dump), MYSQL_PASSWORD_FILE=str(root_password)
+    )
     assert f"restored {dump}" in out
     assert snapshot(*databases) == before
 
 
 def test_the_docs_restore_through_the_backup_scripts_restore_mode() -> None:
     text = DOCS.read_text()
-    assert "kubectl -n shopstack create job mysql-restore --from=cronjob/mysql-backup" in text
+    # The restore CronJobs (suspended, as root): the nightly ones' users cannot write.
+    assert "kubectl -n shopstack create job mysql-restore --from=cronjob/mysql-restore" in text
     assert "RESTORE_FILE=/backup/mysql-" in text
-    assert "kubectl -n shopstack create job mongodb-restore --from=cronjob/mongodb-backup" in text
+    assert "kubectl -n shopstack create job mongodb-restore --from=cronjob/mongodb-restore" in text

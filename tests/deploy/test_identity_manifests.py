@@ -83,8 +83,9 @@ def test_the_identity_service_issues_what_the_verifiers_expect(
     # Its own tokens (/userinfo) against its own keys on loopback, not through its Service.
     assert env["AUTH_JWKS_URL"] == "http://127.0.0.1:8083/jwks"
     assert env["IDENTITY_DATABASE_URL"] == (
-        "mysql+asyncmy://identity:<secret>@mysql:3306/identity?charset=utf8mb4"
+        "mysql+asyncmy://identity@mysql:3306/identity?charset=utf8mb4"
     )
+    assert env["IDENTITY_DB_PASSWORD_FILE"] == "/var/run/secrets/shopstack/db/password"
     assert env["IDENTITY_MIGRATE_ON_START"] == "false"
     assert env["IDENTITY_PORT"] == "8083"
 
@@ -160,12 +161,20 @@ def secret_files(workload: dict[str, Any], container: dict[str, Any]) -> dict[st
     volumes = {v["name"]: v for v in pod_spec(workload)["volumes"]}
     files = {}
     for mount in container.get("volumeMounts", []):
-        secret = volumes[mount["name"]].get("secret")
+        # A StatefulSet's claim templates are not among its volumes.
+        secret = volumes.get(mount["name"], {}).get("secret")
         if secret:
             for item in secret["items"]:
                 path = f"{mount['mountPath']}/{item['path']}"
                 files[path] = (secret["secretName"], item["key"])
     return files
+
+
+def client_secret_files(
+    workload: dict[str, Any], container: dict[str, Any], secret: str
+) -> dict[str, tuple[str, str]]:
+    """The files a container reads from the Secret `secret` (the clients' secrets)."""
+    return {path: f for path, f in secret_files(workload, container).items() if f[0] == secret}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -194,7 +203,7 @@ def test_identity_and_order_read_the_same_order_service_secret_as_a_file(
     )
     order_env = environment(objects, main_container(objects, "order"))
     # Order sees its own secret only, not the smoke client's.
-    assert secret_files(order, main_container(objects, "order")) == {
+    assert client_secret_files(order, main_container(objects, "order"), name) == {
         order_env["ORDER_CLIENT_SECRET_FILE"]: (name, "ORDER_SERVICE_CLIENT_SECRET")
     }
 
@@ -216,8 +225,8 @@ def test_identity_and_the_gateway_read_the_same_storefront_secret_as_a_file(
     # A confidential client: its secret as a file (read once at start), one source only.
     gateway_env = environment(objects, main_container(objects, "gateway"))
     assert "GATEWAY_OIDC_CLIENT_SECRET" not in gateway_env
-    gateway_files = secret_files(
-        named(objects, "Deployment", "gateway"), main_container(objects, "gateway")
+    gateway_files = client_secret_files(
+        named(objects, "Deployment", "gateway"), main_container(objects, "gateway"), name
     )
     # The gateway sees its own secret only, not the service clients'.
     assert gateway_files == {
@@ -241,7 +250,7 @@ def test_no_other_workload_and_no_init_container_gets_a_client_secret(
         allowed = CLIENT_SECRET_READERS.get(workload["metadata"]["name"], set())
         assert read <= allowed, workload["metadata"]["name"]
         for init in pod_spec(workload).get("initContainers", []):
-            assert secret_files(workload, init) == {}, workload["metadata"]["name"]
+            assert client_secret_files(workload, init, name) == {}, workload["metadata"]["name"]
             assert not [v for v in init.get("env", []) if "CLIENT_SECRET" in v["name"]]
 
 
@@ -250,11 +259,19 @@ def test_the_identity_database_and_its_user_come_from_mysql_credentials_and_are_
     rendered: Objects, overlay: str
 ) -> None:
     objects = rendered[overlay]
-    (mariadb, _) = pod_spec(named(objects, "StatefulSet", "mysql"))["containers"]
-    given = {v["name"]: v["valueFrom"]["secretKeyRef"] for v in mariadb["env"] if "valueFrom" in v}
-    for container in all_containers(named(objects, "Deployment", "identity")):
-        (password,) = [v for v in container["env"] if v["name"] == "IDENTITY_DB_PASSWORD"]
-        assert password["valueFrom"]["secretKeyRef"] == given["IDENTITY_DB_PASSWORD"]
+    mysql = named(objects, "StatefulSet", "mysql")
+    (mariadb, _) = pod_spec(mysql)["containers"]
+    mariadb_env = {v["name"]: v["value"] for v in mariadb["env"]}
+    (given,) = {
+        f
+        for path, f in secret_files(mysql, mariadb).items()
+        if path == mariadb_env["IDENTITY_DB_PASSWORD_FILE"]
+    }
+    assert given[1] == "IDENTITY_DB_PASSWORD"
+    identity = named(objects, "Deployment", "identity")
+    for container in all_containers(identity):
+        env = {v["name"]: v.get("value") for v in container["env"]}
+        assert secret_files(identity, container)[env["IDENTITY_DB_PASSWORD_FILE"]] == given
     (dump,) = pod_spec(named(objects, "CronJob", "mysql-backup"))["containers"]
     databases = next(v["value"] for v in dump["env"] if v["name"] == "DATABASES").split()
     assert databases == ["inventory", "orders", "identity"]

@@ -19,11 +19,11 @@ from .loadgen import kustomize
 from .network import Destination, egress_allowed
 from .paths import REPO
 from .test_identity_manifests import (
+    client_secret_files,
     config_map,
     environment,
     identity_credentials,
     main_container,
-    secret_files,
 )
 from .test_kubernetes_manifests import named, of_kind, pod_labels
 from .test_loadgen_network import KUBE_DNS
@@ -116,7 +116,7 @@ def test_with_entra_the_gateway_stays_a_confidential_client_with_its_secret_as_a
     assert "STOREFRONT_CLIENT_SECRET" in secret["data"]
     gateway = main_container(entra, "gateway")
     env = environment(entra, gateway)
-    assert secret_files(named(entra, "Deployment", "gateway"), gateway) == {
+    assert client_secret_files(named(entra, "Deployment", "gateway"), gateway, name) == {
         env["GATEWAY_OIDC_CLIENT_SECRET_FILE"]: (name, "STOREFRONT_CLIENT_SECRET")
     }
     assert env["GATEWAY_OIDC_CLIENT_ID"] != "storefront", "the registration's application id"

@@ -71,7 +71,8 @@ def secret_file_of(workload: dict[str, Any], container: dict[str, Any], path: st
     """The Secret whose key `path` is, in a read-only mount of `container`; "" if none."""
     volumes = {v["name"]: v for v in pod_spec(workload)["volumes"]}
     for mount in container.get("volumeMounts", []):
-        secret = volumes[mount["name"]].get("secret")
+        # A StatefulSet's claim templates are not among its volumes.
+        secret = volumes.get(mount["name"], {}).get("secret")
         folder, _, file = path.rpartition("/")
         files = [item["path"] for item in secret.get("items", [])] if secret else []
         if mount.get("readOnly") and folder == mount["mountPath"] and file in files:
@@ -142,9 +143,11 @@ def test_every_container_runs_non_root_on_a_read_only_root_with_nothing_extra(
 
 # Read-only Secret volumes beside /tmp: the client secrets, as files.
 SECRET_VOLUMES = {
-    "identity": ["client-secrets"],
-    "order": ["client-secret"],
-    "gateway": ["client-secret"],
+    "product": ["db-password"],
+    "inventory": ["db-password"],
+    "identity": ["db-password", "client-secrets"],
+    "order": ["db-password", "client-secret"],
+    "gateway": ["session-store-password", "client-secret"],
 }
 
 
@@ -302,8 +305,9 @@ def test_credentials_reach_containers_only_through_secret_key_refs(
                 elif any(w in var["name"].upper() for w in ("PASSWORD", "PWD", "SECRET")):
                     pytest.fail(f"{container['name']}: {var['name']} is not from a Secret")
                 elif "value" in var and "://" in var["value"] and "@" in var["value"]:
-                    # A URL with credentials may only interpolate a Secret-fed variable.
-                    assert ":$(" in var["value"], var
+                    # A URL names its user only: the password is a file (shopkit.credentials).
+                    userinfo = var["value"].split("://", 1)[1].rsplit("@", 1)[0]
+                    assert ":" not in userinfo, var
 
 
 def secret_keys_read(workload: dict[str, Any]) -> set[tuple[str, str]]:

@@ -124,3 +124,15 @@ def test_checkov_passes_on_the_rendering_with_the_component(
     scanned = {c["resource"] for c in report["passed"]}
     assert {f"Service.shopstack.{name}" for name in SEED_NODE_PORTS} <= scanned
     assert_skips_are_justified(report["skipped"])
+
+
+def test_the_aks_overlay_opens_no_node_port_and_no_load_balancer(rendered: Objects) -> None:
+    # Only the ingress controller (outside this overlay) is reachable from outside.
+    exposed = [
+        service["metadata"]["name"]
+        for service in of_kind(rendered["aks"], "Service")
+        if service["spec"].get("type", "ClusterIP") != "ClusterIP"
+    ]
+    assert exposed == []
+    for target in SEED_NODE_PORTS:
+        assert not allowed(rendered["aks"], OUTSIDE, target, "http"), target

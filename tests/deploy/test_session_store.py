@@ -1,7 +1,8 @@
 """Redis, the gateway's session store, in the rendered overlays: one instance that persists
-nothing, its password from the generated Secret `redis-credentials` (never committed) in both
-Redis and the gateway's session store URL, and hardened like every other workload
-(test_kubernetes_manifests). Who may reach it: test_network_policies, test_service_egress.
+nothing, its password from the generated Secret `redis-credentials` (never committed) as a
+file for both Redis (through its config) and the gateway's session store, hardened like
+every other workload (test_kubernetes_manifests). Who may reach it: test_network_policies,
+test_service_egress.
 """
 
 from typing import Any
@@ -20,14 +21,32 @@ def redis_container(objects: list[dict[str, Any]]) -> dict[str, Any]:
     return dict(container)
 
 
-def argument(container: dict[str, Any], flag: str) -> str:
-    args: list[str] = container["args"]
-    return args[args.index(flag) + 1]
+def redis_conf(objects: list[dict[str, Any]]) -> dict[str, str]:
+    """The directives of the redis.conf Redis is started with (its ConfigMap volume)."""
+    redis = named(objects, "Deployment", "redis")
+    (container,) = pod_spec(redis)["containers"]
+    assert container["args"] == ["/etc/redis/redis.conf"]
+    volumes = {v["name"]: v for v in pod_spec(redis)["volumes"]}
+    (mount,) = [m for m in container["volumeMounts"] if m["mountPath"] == "/etc/redis"]
+    (config,) = [
+        c
+        for c in of_kind(objects, "ConfigMap")
+        if c["metadata"]["name"] == volumes[mount["name"]]["configMap"]["name"]
+    ]
+    directives = {}
+    for line in config["data"]["redis.conf"].splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition(" ")
+            directives[name] = value
+    return directives
 
 
-def secret_ref(container: dict[str, Any], variable: str) -> dict[str, str]:
-    (var,) = [v for v in container["env"] if v["name"] == variable]
-    return dict(var["valueFrom"]["secretKeyRef"])
+def secret_volumes(workload: dict[str, Any], secret: str) -> list[dict[str, Any]]:
+    return [
+        v
+        for v in pod_spec(workload).get("volumes", [])
+        if v.get("secret", {}).get("secretName") == secret
+    ]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -57,17 +76,22 @@ def test_redis_persists_nothing_and_evicts_before_its_memory_limit(
     objects = rendered[overlay]
     container = redis_container(objects)
     assert container["image"].startswith("redis:7.2.")
+    conf = redis_conf(objects)
     # No RDB snapshot, no append-only file: no token ever reaches a disk.
-    assert argument(container, "--save") == ""
-    assert argument(container, "--appendonly") == "no"
+    assert conf["save"] == '""'
+    assert conf["appendonly"] == "no"
+    # The password is the one included file, written into memory by the init container.
+    assert conf["include"] == "/var/run/redis-auth/auth.conf"
     volumes = {v["name"]: v for v in pod_spec(named(objects, "Deployment", "redis"))["volumes"]}
-    assert set(volumes) == {"data"}
+    assert set(volumes) == {"data", "config", "auth", "password"}
     assert "emptyDir" in volumes["data"]
-    assert container["volumeMounts"] == [{"name": "data", "mountPath": "/data"}]
-    maxmemory = int(argument(container, "--maxmemory").removesuffix("mb"))
+    assert volumes["auth"]["emptyDir"]["medium"] == "Memory"
+    writable = [m for m in container["volumeMounts"] if not m.get("readOnly")]
+    assert writable == [{"name": "data", "mountPath": "/data"}]
+    maxmemory = int(conf["maxmemory"].removesuffix("mb"))
     limit = int(container["resources"]["limits"]["memory"].removesuffix("Mi"))
     assert maxmemory < limit
-    assert argument(container, "--maxmemory-policy") == "volatile-lru"
+    assert conf["maxmemory-policy"] == "volatile-lru"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -81,34 +105,44 @@ def test_redis_and_the_gateway_share_the_generated_password_and_nobody_else_gets
         if s["metadata"]["name"].startswith("redis-credentials-")
     ]
     assert set(secret["data"]) == {"REDIS_PASSWORD"}
-    reference = {"name": secret["metadata"]["name"], "key": "REDIS_PASSWORD"}
+    name = secret["metadata"]["name"]
 
-    redis = redis_container(objects)
-    assert argument(redis, "--requirepass") == "$(REDIS_PASSWORD)"
-    assert secret_ref(redis, "REDIS_PASSWORD") == reference
-    # The probes' redis-cli reads it from its environment, never from its command line.
-    assert secret_ref(redis, "REDISCLI_AUTH") == reference
+    redis = named(objects, "Deployment", "redis")
+    (volume,) = secret_volumes(redis, name)
+    assert volume["secret"]["items"] == [{"key": "REDIS_PASSWORD", "path": "password"}]
+    (init,) = pod_spec(redis)["initContainers"]
+    script = init["command"][-1]
+    assert "/var/run/secrets/shopstack/redis/password" in script
+    assert "requirepass" in script
+    container = redis_container(objects)
+    # Neither Redis nor its probes get the password from the manifest's environment or args.
+    assert "env" not in container
     for probe in ("livenessProbe", "readinessProbe"):
-        command = " ".join(redis[probe]["exec"]["command"])
+        command = " ".join(container[probe]["exec"]["command"])
         assert "redis-cli ping" in command
         assert "-a " not in command
+        assert 'REDISCLI_AUTH="$(cat /var/run/secrets/shopstack/redis/password)"' in command
 
+    gateway_deployment = named(objects, "Deployment", "gateway")
+    (volume,) = secret_volumes(gateway_deployment, name)
+    assert volume["secret"]["items"] == [{"key": "REDIS_PASSWORD", "path": "password"}]
     gateway = main_container(objects, "gateway")
-    assert secret_ref(gateway, "REDIS_PASSWORD") == reference
     env = environment(objects, gateway)
-    assert env["GATEWAY_SESSION_STORE_URL"] == "redis://:<secret>@redis:6379/0"
-    (url,) = [v["value"] for v in gateway["env"] if v["name"] == "GATEWAY_SESSION_STORE_URL"]
-    assert url == "redis://:$(REDIS_PASSWORD)@redis:6379/0"
+    assert env["GATEWAY_SESSION_STORE_URL"] == "redis://@redis:6379/0"
+    assert env["GATEWAY_SESSION_STORE_PASSWORD_FILE"] == (
+        "/var/run/secrets/shopstack/session-store/password"
+    )
 
     for workload in of_kind(objects, "Deployment", "StatefulSet", "CronJob"):
         if workload["metadata"]["name"] in ("redis", "gateway"):
             continue
+        assert not secret_volumes(workload, name), workload["metadata"]["name"]
         for container in (
             pod_spec(workload).get("initContainers", []) + pod_spec(workload)["containers"]
         ):
             refs = [v for v in container.get("env", []) if "valueFrom" in v]
             assert not [
-                v for v in refs if v["valueFrom"]["secretKeyRef"]["name"] == reference["name"]
+                v for v in refs if v["valueFrom"].get("secretKeyRef", {}).get("name") == name
             ], workload["metadata"]["name"]
 
 

@@ -9,6 +9,7 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 
 from shopkit.actuator import ManagementPort
 from shopkit.auth import read_secret
+from shopkit.credentials import apply_password_file
 from shopkit.settings import ServiceSettings
 
 
@@ -43,7 +44,12 @@ class Settings(ServiceSettings):
     oidc_backchannel_url: str | None = None
     oidc_timeout_seconds: float = Field(default=5.0, gt=0)
     # SQLite keeps one gateway's sessions; replicas share them in Redis (redis://, rediss://).
-    session_store_url: str = "sqlite+aiosqlite:///.data/gateway-sessions.db"
+    # Redis' password inline (redis://:pw@host/0), or in the file
+    # GATEWAY_SESSION_STORE_PASSWORD_FILE names (a mounted Secret; then redis://@host/0).
+    session_store_url: str = Field(
+        default="sqlite+aiosqlite:///.data/gateway-sessions.db", repr=False
+    )
+    session_store_password_file: Path | None = None
     session_idle_seconds: int = Field(default=30 * 60, ge=60)
     session_absolute_seconds: int = Field(default=8 * 3600, ge=300)
     # How long before its expiry an access token is refreshed, so none expires in flight.
@@ -73,6 +79,11 @@ class Settings(ServiceSettings):
         if "openid" not in scopes:
             raise ValueError("sign-in is OpenID Connect: the scopes include openid")
         return scopes
+
+    @model_validator(mode="after")
+    def _session_store_password_from_file(self) -> Self:
+        apply_password_file(self, "session_store_url", "session_store_password_file")
+        return self
 
     @model_validator(mode="after")
     def _one_client_secret_source(self) -> Self:

@@ -1,9 +1,10 @@
 """The settings every service has; each service subclasses with its own env prefix."""
 
 import os
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -12,6 +13,7 @@ from pydantic_settings import (
 )
 
 from shopkit.auth.settings import AuthSettings
+from shopkit.credentials import apply_password_file
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -64,3 +66,20 @@ class ServiceSettings(BaseSettings):
             dotenv_settings,
             file_secret_settings,
         )
+
+
+class DatabaseServiceSettings(ServiceSettings):
+    """A service with one database: ``<PREFIX>DATABASE_URL``, whose password is either in the
+    URL or, the way Kubernetes mounts a Secret, in the file ``<PREFIX>DB_PASSWORD_FILE`` names.
+
+    Subclasses give `database_url` their default as ``Field(default=…, repr=False)``: the URL
+    holds the password once validated, and the settings' repr must not show it.
+    """
+
+    database_url: str = Field(default="sqlite+aiosqlite:///:memory:", repr=False)
+    db_password_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _database_password_from_file(self) -> Self:
+        apply_password_file(self, "database_url", "db_password_file")
+        return self

@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from identity_service.domain import Role
-from shopkit.settings import ServiceSettings
+from shopkit.settings import DatabaseServiceSettings
 
 STOREFRONT_CLIENT_ID = "storefront"
 STOREFRONT_SCOPES = ("openid", "profile", "email")
@@ -44,12 +44,13 @@ CLIENTS_WITH_SECRET_SETTINGS = (STOREFRONT_CLIENT_ID, *(c.client_id for c in SER
 """Every client whose secret may be configured; the storefront is public without one."""
 
 
-class Settings(ServiceSettings):
+class Settings(DatabaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="IDENTITY_")
 
     port: int = 8083
     # sqlite+aiosqlite://… (embedded default) or mysql+asyncmy://… (production).
-    database_url: str = "sqlite+aiosqlite:///.data/identity.db"
+    # Its password inline, or in the file IDENTITY_DB_PASSWORD_FILE names (a mounted Secret).
+    database_url: str = Field(default="sqlite+aiosqlite:///.data/identity.db", repr=False)
     # Off when a separate step (`python -m identity_service migrate`) owns the schema.
     migrate_on_start: bool = True
 

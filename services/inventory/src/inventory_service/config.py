@@ -3,15 +3,16 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shopkit.settings import ServiceSettings
+from shopkit.settings import DatabaseServiceSettings
 
 
-class Settings(ServiceSettings):
+class Settings(DatabaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INVENTORY_")
 
     port: int = 8081
     # sqlite+aiosqlite://… (embedded default) or mysql+asyncmy://… (production).
-    database_url: str = "sqlite+aiosqlite:///.data/inventory.db"
+    # Its password inline, or in the file INVENTORY_DB_PASSWORD_FILE names (a mounted Secret).
+    database_url: str = Field(default="sqlite+aiosqlite:///.data/inventory.db", repr=False)
     # Off when a separate step (`python -m inventory_service migrate`) owns the schema.
     migrate_on_start: bool = True
     demo_data: bool = False

@@ -8,15 +8,16 @@ from pydantic_settings import SettingsConfigDict
 
 from shopkit.auth import read_secret
 from shopkit.http_client import ClientPolicy
-from shopkit.settings import ServiceSettings
+from shopkit.settings import DatabaseServiceSettings
 
 
-class Settings(ServiceSettings):
+class Settings(DatabaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ORDER_")
 
     port: int = 8082
     # sqlite+aiosqlite://… (embedded default) or mysql+asyncmy://… (production).
-    database_url: str = "sqlite+aiosqlite:///.data/order.db"
+    # Its password inline, or in the file ORDER_DB_PASSWORD_FILE names (a mounted Secret).
+    database_url: str = Field(default="sqlite+aiosqlite:///.data/order.db", repr=False)
     migrate_on_start: bool = True
     product_url: str = "http://127.0.0.1:8080"
     inventory_url: str = "http://127.0.0.1:8081"

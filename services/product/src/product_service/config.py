@@ -3,15 +3,16 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shopkit.settings import ServiceSettings
+from shopkit.settings import DatabaseServiceSettings
 
 
-class Settings(ServiceSettings):
+class Settings(DatabaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PRODUCT_")
 
     port: int = 8080
     # mongodb://… selects MongoDB; sqlite+aiosqlite://… or mysql+asyncmy://… the SQL store.
-    database_url: str = "sqlite+aiosqlite:///.data/product.db"
+    # Its password inline, or in the file PRODUCT_DB_PASSWORD_FILE names (a mounted Secret).
+    database_url: str = Field(default="sqlite+aiosqlite:///.data/product.db", repr=False)
     # Off when a separate step (`python -m product_service migrate`) owns the schema, or
     # MongoDB's indexes.
     migrate_on_start: bool = True

@@ -1,14 +1,23 @@
 #!/bin/bash
 # The mongodb-backup CronJob: one gzipped mongodump archive of the catalog per run into
 # $BACKUP_DIR, archives older than $RETENTION_DAYS days deleted. With RESTORE_FILE set it
-# restores that archive instead (docs/deploy.md, "Restore"). The password goes through a
-# --config file in /tmp (mode 600), so it is on no command line.
+# restores that archive instead (docs/deploy.md, "Restore"). The nightly job logs in as the
+# `backup` user (MongoDB's built-in backup role), the restore job as root. The user name and
+# password come as MONGO_USERNAME[_FILE] and MONGO_PASSWORD_FILE (a mounted Secret); the
+# password goes through a --config file in /tmp (mode 600), so it is on no command line.
 set -euo pipefail
-: "${MONGO_HOST:?}" "${BACKUP_DIR:?}" "${MONGO_USERNAME:?}" "${MONGO_PASSWORD:?}"
+: "${MONGO_HOST:?}" "${BACKUP_DIR:?}" "${MONGO_PASSWORD_FILE:?}"
+if [[ -n "${MONGO_USERNAME_FILE:-}" ]]; then
+  MONGO_USERNAME="$(<"$MONGO_USERNAME_FILE")"
+fi
+: "${MONGO_USERNAME:?}"
 config="$(mktemp)"
 trap 'rm -f "$config"' EXIT
 chmod 600 "$config"
-printf 'password: "%s"\n' "${MONGO_PASSWORD//\"/\\\"}" >"$config"
+password="$(<"$MONGO_PASSWORD_FILE")"
+password="${password//\\/\\\\}"
+printf 'password: "%s"\n' "${password//\"/\\\"}" >"$config"
+unset password
 auth=(--host="$MONGO_HOST" --port="${MONGO_PORT:-27017}" --username="$MONGO_USERNAME"
   --authenticationDatabase=admin --config="$config")
 

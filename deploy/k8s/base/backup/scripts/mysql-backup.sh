@@ -1,11 +1,26 @@
 #!/bin/bash
 # The mysql-backup CronJob: one gzipped logical dump of the service databases per run into
 # $BACKUP_DIR, dumps older than $RETENTION_DAYS days deleted. With RESTORE_FILE set it restores
-# that dump instead (docs/deploy.md, "Restore"). The password comes in MYSQL_PWD (a Secret),
-# so it is on no command line. tests/deploy runs both modes against a real MariaDB.
+# that dump instead (docs/deploy.md, "Restore"). The nightly job logs in as the read-only
+# `backup` user, the restore job as root. The password is read from the file
+# MYSQL_PASSWORD_FILE names (a mounted Secret) into an option file in /tmp that only this user
+# reads, so it is on no command line and in no environment. tests/deploy runs both modes
+# against a real MariaDB.
 set -euo pipefail
 : "${MYSQL_HOST:?}" "${BACKUP_DIR:?}" "${DATABASES:?}"
-client=(--host="$MYSQL_HOST" --port="${MYSQL_PORT:-3306}" --user="${MYSQL_USER:-root}")
+client=()
+if [[ -n "${MYSQL_PASSWORD_FILE:-}" ]]; then
+  options="$(mktemp)"
+  trap 'rm -f "$options"' EXIT
+  chmod 600 "$options"
+  password="$(<"$MYSQL_PASSWORD_FILE")"
+  password="${password//\\/\\\\}"
+  printf '[client]\npassword="%s"\n' "${password//\"/\\\"}" >"$options"
+  unset password
+  # An option file is only honoured as the very first argument.
+  client=(--defaults-extra-file="$options")
+fi
+client+=(--host="$MYSQL_HOST" --port="${MYSQL_PORT:-3306}" --user="${MYSQL_USER:-root}")
 
 if [[ -n "${RESTORE_FILE:-}" ]]; then
   # The dump holds CREATE DATABASE IF NOT EXISTS, USE and DROP TABLE IF EXISTS per table:
