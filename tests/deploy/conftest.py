@@ -15,6 +15,7 @@ import yaml
 from testkit.availability import require
 
 from .loadgen import Objects, kustomize, render_with_loadgen
+from .monitoring import render_with_monitoring
 from .nodeports import write_documented_overlay
 from .paths import K8S, K8S_SECRETS, KUBECTL, OVERLAYS
 
@@ -77,6 +78,13 @@ def with_loadgen(k8s_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Ob
     """The overlays with the load generator component switched on (loadgen.WITH_LOADGEN):
     rendering name -> its objects. For test_loadgen_component and test_loadgen_network."""
     return render_with_loadgen(k8s_copy, tmp_path_factory.mktemp("aks-plus-loadgen"))
+
+
+@pytest.fixture(scope="session")
+def with_monitoring(k8s_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Objects:
+    """The overlays with the monitoring component (monitoring.WITH_MONITORING): rendering
+    name -> its objects. For test_monitoring_component and test_secret_env."""
+    return render_with_monitoring(k8s_copy, tmp_path_factory.mktemp("with-monitoring"))
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,6 @@ from .monitoring import (
     generator,
     kind,
     of_component,
-    render_with_monitoring,
     validate,
 )
 from .network import NAMESPACE, Destination, Source, allowed, egress_allowed
@@ -49,11 +48,6 @@ SCRAPED = {
 }
 SERVICES = ("product", "inventory", "order", "identity", "gateway")
 NEW_WORKLOADS = (("Deployment", "otel-collector"), ("DaemonSet", "promtail"))
-
-
-@pytest.fixture(scope="module")
-def with_monitoring(k8s_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Objects:
-    return render_with_monitoring(k8s_copy, tmp_path_factory.mktemp("with-monitoring"))
 
 
 def workload(objects: list[dict[str, Any]], kind_name: str, name: str) -> dict[str, Any]:

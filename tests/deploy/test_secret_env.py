@@ -26,10 +26,13 @@ EXCEPTIONS = {("mongodb", "mongodb-exporter", "MONGODB_PASSWORD")}
 
 @pytest.fixture(scope="module")
 def every_rendering(
-    rendered: Objects, with_loadgen: Objects, with_service_nodeports: Objects
+    rendered: Objects,
+    with_loadgen: Objects,
+    with_service_nodeports: Objects,
+    with_monitoring: Objects,
 ) -> Objects:
     """The overlays as committed, and with each opt-in component."""
-    return {**rendered, **with_loadgen, **with_service_nodeports}
+    return {**rendered, **with_loadgen, **with_service_nodeports, **with_monitoring}
 
 
 def has_password(value: str) -> bool:

@@ -268,26 +268,12 @@ def expected_files() -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     """Rewrite generated/ (or, with --check, only report what is stale); the exit status."""
-    expected = expected_files()
     present = {p.name for p in GENERATED.glob("*")} if GENERATED.is_dir() else set()
-    stale = sorted(
-        name
-        for name in expected
-        if name not in present or (GENERATED / name).read_text() != expected[name]
+    return int(
+        dashboards_source().write_generated(
+            GENERATED, expected_files(), present, check="--check" in argv
+        )
     )
-    unknown = sorted(present - set(expected))
-    if "--check" in argv:
-        for name in stale + unknown:
-            print(f"stale: {GENERATED / name}", file=sys.stderr)
-        return 1 if stale or unknown else 0
-    GENERATED.mkdir(exist_ok=True)
-    for name in stale:
-        (GENERATED / name).write_text(expected[name])
-        print(f"wrote {GENERATED / name}")
-    for name in unknown:
-        (GENERATED / name).unlink()
-        print(f"removed {GENERATED / name}")
-    return 0
 
 
 if __name__ == "__main__":

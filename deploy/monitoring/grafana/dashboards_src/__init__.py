@@ -2,6 +2,8 @@
 (from the repository root) writes them to ../dashboards/ as JSON."""
 
 import json
+import sys
+from collections.abc import Mapping, Set
 from pathlib import Path
 
 from . import database, orders_stock, service_overview, slo
@@ -19,3 +21,28 @@ def build_all() -> dict[str, Json]:
 def render(board: Json) -> str:
     """The committed JSON text of a dashboard."""
     return json.dumps(board, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_generated(
+    folder: Path, expected: Mapping[str, str], present: Set[str], *, check: bool
+) -> int:
+    """Make `folder` hold exactly `expected` (file name -> text), given the names `present`
+    there; with `check`, only name what is stale. The exit status: 1 if `check` found any."""
+    stale = sorted(
+        name
+        for name, text in expected.items()
+        if name not in present or (folder / name).read_text() != text
+    )
+    unknown = sorted(present - set(expected))
+    if check:
+        for name in stale + unknown:
+            print(f"stale: {folder / name}", file=sys.stderr)
+        return 1 if stale or unknown else 0
+    folder.mkdir(exist_ok=True)
+    for name in stale:
+        (folder / name).write_text(expected[name])
+        print(f"wrote {folder / name}")
+    for name in unknown:
+        (folder / name).unlink()
+        print(f"removed {folder / name}")
+    return 0
