@@ -7,6 +7,7 @@ and the model's transitions are the code's.
 
 import re
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,7 @@ def test_each_seeded_mutation_yields_a_readable_counterexample(
     assert len(search.counterexample) > 2, "the trail should narrate the steps that lead there"
 
 
+@cache
 def _model_text() -> str:
     """The model as spin reads it, without any mutation: the C preprocessor's output."""
     return subprocess.run(

@@ -196,22 +196,3 @@ def test_the_storefronts_secret_file_is_created_owner_only_at_start(tmp_path: Pa
 def test_a_short_configured_storefront_secret_stops_the_start() -> None:
     with pytest.raises(WeakClientSecretError, match="storefront"):
         declared_clients(Settings(storefront_client_secret="short"))
-
-
-def test_the_database_password_comes_from_identity_db_password_file(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    password = tmp_path / "password"
-    password.write_text("from-the-secret\n")
-    monkeypatch.setenv(
-        "IDENTITY_DATABASE_URL", "mysql+asyncmy://identity@mysql:3306/identity?charset=utf8mb4"
-    )
-    monkeypatch.setenv("IDENTITY_DB_PASSWORD_FILE", str(password))
-
-    settings = Settings()
-
-    assert (
-        settings.database_url
-        == "mysql+asyncmy://identity:from-the-secret@mysql:3306/identity?charset=utf8mb4"
-    )
-    assert "from-the-secret" not in repr(settings)

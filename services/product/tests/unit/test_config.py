@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from product_service.config import Settings
@@ -25,23 +23,3 @@ def test_the_launch_contract_reads_host_and_port_prefixed_first(
     monkeypatch.setenv("PRODUCT_PORT", "9001")
 
     assert Settings().port == 9001
-
-
-def test_the_database_password_comes_from_product_db_password_file(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    password = tmp_path / "password"
-    password.write_text("from-the-secret\n")
-    monkeypatch.setenv(
-        "PRODUCT_DATABASE_URL",
-        "mongodb://product@mongodb:27017/shopstack_product?authSource=shopstack_product",
-    )
-    monkeypatch.setenv("PRODUCT_DB_PASSWORD_FILE", str(password))
-
-    settings = Settings()
-
-    assert (
-        settings.database_url
-        == "mongodb://product:from-the-secret@mongodb:27017/shopstack_product?authSource=shopstack_product"
-    )
-    assert "from-the-secret" not in repr(settings)
