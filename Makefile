@@ -31,7 +31,7 @@ $(VENV)/.synced: $(UV) uv.lock $(PROJECTS)
 
 sync: $(VENV)/.synced ## Create or update the environment from uv.lock
 
-up: sync ## Run every service on embedded SQLite with demo data (Ctrl-C stops all)
+up: sync ## Run every service on embedded SQLite with demo data (Ctrl-C stops all; UP_RESTART=on-failure)
 	@echo "shopstack: open http://127.0.0.1:$${GATEWAY_PORT:-8000}  (APIs: product :$${PRODUCT_PORT:-8080}, inventory :$${INVENTORY_PORT:-8081}, order :$${ORDER_PORT:-8082}; identity :$${IDENTITY_PORT:-8083})"
 	@echo "shopstack: the local admin is $${IDENTITY_ADMIN_EMAIL:-admin@shopstack.local}; its generated password is in $${IDENTITY_ADMIN_PASSWORD_FILE:-.data/admin-password} (written on the first start)"
 	@echo "shopstack: check it with $(BIN)/shopstack smoke --base-url http://127.0.0.1:$${GATEWAY_PORT:-8000} --client-secret-file $${IDENTITY_SMOKE_CLIENT_SECRET_FILE:-.data/secrets/smoke}"

@@ -1,12 +1,17 @@
 """`make up` on a fresh checkout: the platform runs secured, with demo data and generated
-credentials, and stops on Ctrl-C."""
+credentials, keeps running when one service dies, and stops on Ctrl-C."""
 
 import json
+import os
+import re
+import signal
 import socket
 import stat
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from .stack import REPO, Stack, make_up
@@ -84,6 +89,60 @@ def test_ctrl_c_stops_every_service_and_a_restart_keeps_the_data_and_the_secrets
     assert {name: second.client_secret(name) for name in CLIENTS} == secrets_before
     assert (tmp_path / "data" / "admin-password").read_text() == password_before
     assert token
+
+
+def _kill_service(stack: Stack, service: str) -> None:
+    """kill -9 the process serving `service`'s port, as a crash would."""
+    port = int(stack.urls[service].rsplit(":", 1)[1])
+    (pid,) = {
+        c.pid
+        for c in psutil.net_connections("tcp")
+        if c.laddr.port == port and c.status == "LISTEN"
+    }
+    os.kill(pid, signal.SIGKILL)
+
+
+def _eventually(condition: Callable[[], bool], timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_one_service_dying_leaves_the_others_serving_and_it_restarts_by_hand(
+    tmp_path: Path,
+) -> None:
+    with make_up(tmp_path / "data", tmp_path / "make-up.log") as stack:
+        _kill_service(stack, "product")
+        said = re.compile(
+            r"product exited with status 137; the other services keep running\. "
+            r"Restart it with: kill -HUP (\d+)"
+        )
+        assert _eventually(lambda: said.search(stack.log.read_text()) is not None)
+
+        assert not _listening(stack.urls["product"])
+        assert stack.get_json("inventory", "/api/inventory?skuCode=iphone_13")[0]["quantity"]
+        assert all(_listening(stack.urls[name]) for name in ("identity", "order", "gateway"))
+        assert stack.process.poll() is None, "make up is still running"
+
+        match = said.search(stack.log.read_text())
+        assert match is not None
+        os.kill(int(match.group(1)), signal.SIGHUP)
+        assert _eventually(lambda: _listening(stack.urls["product"]))
+        assert stack.get_json("product", "/api/product/allProducts")
+
+
+def test_with_up_restart_on_failure_a_dead_service_comes_back_by_itself(tmp_path: Path) -> None:
+    with make_up(tmp_path / "data", tmp_path / "make-up.log", UP_RESTART="on-failure") as stack:
+        _kill_service(stack, "inventory")
+
+        assert _eventually(
+            lambda: "inventory exited with status 137; restarting it" in (stack.log.read_text())
+        )
+        assert _eventually(lambda: _listening(stack.urls["inventory"]))
+        assert stack.get_json("inventory", "/api/inventory?skuCode=iphone_13")
 
 
 def test_an_order_for_a_demo_product_is_confirmed_and_takes_its_stock(stack: Stack) -> None:
