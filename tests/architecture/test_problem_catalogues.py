@@ -9,6 +9,7 @@ from inventory_service.api.problems import PROBLEMS as INVENTORY
 from order_service.api.problems import PROBLEMS as ORDER
 from product_service.api.problems import PROBLEMS as PRODUCT
 from shopkit.errors import BUILTIN_PROBLEM_TYPES, ProblemType
+from shopkit.limits import EDGE_PROBLEMS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CATALOGUES: dict[str, list[ProblemType[Any]]] = {
@@ -27,6 +28,7 @@ def documented_problem_types() -> dict[str, int]:
 
 def test_the_readme_lists_every_catalogued_problem_type_with_its_status() -> None:
     catalogued = dict(BUILTIN_PROBLEM_TYPES)
+    catalogued.update({slug: status for status, (slug, _) in EDGE_PROBLEMS.items()})
     for catalogue in CATALOGUES.values():
         catalogued.update({problem.slug: problem.status for problem in catalogue})
 

@@ -109,14 +109,17 @@ def test_the_issuer_is_the_ingress_host_of_the_identity_service_over_https(
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_the_identity_service_trusts_forwarded_addresses_from_the_pod_network_only(
+def test_the_identity_service_and_the_gateway_trust_forwarded_addresses_from_the_pod_network_only(
     rendered: Objects, overlay: str
 ) -> None:
+    # Both count per client address (the sign-in throttle, the gateway's rate limit): behind
+    # the ingress controller, without this every client would be the controller.
     objects = rendered[overlay]
-    env = environment(objects, main_container(objects, "identity"))
     # A network, never "*": an address outside it cannot claim to speak for another.
     pod_network = {"microk8s": "10.1.0.0/16", "aks": "10.224.0.0/16"}[overlay]
-    assert env["FORWARDED_ALLOW_IPS"] == pod_network
+    for name in ("identity", "gateway"):
+        env = environment(objects, main_container(objects, name))
+        assert env["FORWARDED_ALLOW_IPS"] == pod_network, name
     for name in VERIFIERS[:3]:
         assert "FORWARDED_ALLOW_IPS" not in environment(objects, main_container(objects, name))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from testkit.credentials import client_credentials_token
-from testkit.network import free_port
+from testkit.network import free_ports
 from testkit.processes import (
     IDENTITY,
     MODULES,
@@ -178,14 +178,15 @@ def secret_files_environment(data_dir: Path) -> dict[str, str]:
 @contextmanager
 def make_up(data_dir: Path, log: Path, timeout: float = 60, **extra_env: str) -> Iterator[Stack]:
     """Run `make up` from the repository root with its data under `data_dir`."""
-    ports = {name: free_port() for name in SERVICES}
-    gateway_management_port = free_port()
+    *service_ports, gateway_management_port = free_ports(len(SERVICES) + 1)
+    ports = dict(zip(SERVICES, service_ports, strict=True))
     databases = _sqlite_databases(data_dir)
     env = inherited_environment() | secret_files_environment(data_dir)
     for name, port in ports.items():
         management = gateway_management_port if name == "gateway" else None
         env |= service_environment(name, port, databases.get(name), management)
     env["GATEWAY_SESSION_STORE_URL"] = f"sqlite+aiosqlite:///{data_dir / GATEWAY_SESSIONS}"
+    env["FAULTS_FLAG_FILE"] = str(data_dir / "fault-flags.json")
     # Its own process group: Ctrl-C reaches make, honcho and every service, as in a terminal.
     process = spawn(
         ["make", "--no-print-directory", "up"],

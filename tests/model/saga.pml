@@ -49,7 +49,8 @@ mtype = {
 mtype status[ORDERS] = NONE;
 bool must_release[ORDERS];
 byte client_of[ORDERS];                 /* whose Idempotency-Key placed it */
-byte key_holder[CLIENTS] = NOBODY;       /* the unique (scope, key) column: FAILED gives it up */
+byte key_holder[CLIENTS] = NOBODY;       /* the unique (scope, key) column: owing a release
+                                           * (bound to fail) gives it up */
 byte orders_placed;
 
 /* The inventory database. */
@@ -104,8 +105,10 @@ inline ORDER_MOVE(o, FROM, FROM_MARK, TO, TO_MARK, ok) {
               o, status[o], must_release[o], TO, TO_MARK);
        status[o] = TO;
        must_release[o] = TO_MARK;
+       /* owe_release() and fail() give the key back: the order can only fail from here */
        if
-       :: TO == FAILED && key_holder[client_of[o]] == o -> key_holder[client_of[o]] = NOBODY
+       :: (TO == FAILED || (TO == PENDING && TO_MARK)) && key_holder[client_of[o]] == o ->
+          key_holder[client_of[o]] = NOBODY
        :: else -> skip
        fi
     :: else -> skip
@@ -299,13 +302,15 @@ crashed:
 }
 
 /* What client c does with the answer to its attempt: an idempotent replay answers the same
- * order (unless the first one FAILED); no final answer (FAILED, in progress, unavailable,
- * a lost connection) is retried with the same key while attempts remain; client 1 may
- * cancel what was confirmed. */
+ * order (unless the first one gave its key back, bound to fail); no final answer (FAILED,
+ * in progress, unavailable, a lost connection) is retried with the same key while attempts
+ * remain; client 1 may cancel what was confirmed. */
 inline client_reads_answer() {
   if
   :: told == CONFIRMED || told == REJECTED || told == CANCELLED || told == IN_PROGRESS ->
-     assert(answered[c] == NOBODY || answered[c] == o || status[answered[c]] == FAILED);
+     /* the first order gave its key back: FAILED, or bound to fail (PENDING, owing) */
+     assert(answered[c] == NOBODY || answered[c] == o || status[answered[c]] == FAILED ||
+            (status[answered[c]] == PENDING && must_release[answered[c]]));
      answered[c] = o
   :: else -> skip
   fi;

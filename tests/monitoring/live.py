@@ -74,7 +74,9 @@ class Services(ServiceProcesses):
     """product (on the MongoDB wire server), inventory, order and identity (on SQLite) as the real
     `python -m <name>_service` processes the Procfile runs, each stoppable on its own."""
 
-    def __init__(self, workdir: Path, product_database_url: str) -> None:
+    def __init__(
+        self, workdir: Path, product_database_url: str, env: dict[str, str] | None = None
+    ) -> None:
         super().__init__(
             SERVICES,
             log_of=lambda name: workdir / f"{name}.log",
@@ -85,7 +87,7 @@ class Services(ServiceProcesses):
                 "identity": f"sqlite+aiosqlite:///{workdir}/identity.db",
             },
             demo_data=True,
-            env={"LOG_LEVEL": "WARNING"},
+            env={"LOG_LEVEL": "WARNING", **(env or {})},
         )
 
 
@@ -123,6 +125,24 @@ def running_prometheus(config: dict[str, Any], workdir: Path, port: int) -> Iter
     with process(args, workdir / "prometheus.log"):
         wait_for_port(port)
         yield Prometheus(f"http://127.0.0.1:{port}")
+
+
+@contextmanager
+def running_alertmanager(config: dict[str, Any], workdir: Path, port: int) -> Iterator[str]:
+    """Alertmanager with `config` on 127.0.0.1:`port`, alone (no gossip); yields its URL."""
+    config_file = workdir / "alertmanager.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False))
+    args = [
+        binary("alertmanager"),
+        f"--config.file={config_file}",
+        f"--storage.path={workdir / 'data'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--cluster.listen-address=",
+        "--log.level=warn",
+    ]
+    with process(args, workdir / "alertmanager.log"):
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from gateway.auth.domain import Lifetimes
 from gateway.auth.ports import IdentityProvider, SessionEvents, SessionStore
 from gateway.auth.service import Accounts
 from gateway.config import Settings
+from gateway.rate_limit import RateLimits, rate_limits_of
 from shopkit.health import HealthCheck
 from shopkit.http_client import close_session, create_session
 from shopkit.metrics import ServiceMetrics
@@ -27,6 +28,7 @@ class GatewayDependencies:
     settings: Settings
     session: aiohttp.ClientSession
     accounts: Accounts
+    rate_limits: RateLimits
 
 
 def open_session_store(url: str) -> AbstractAsyncContextManager[SessionStore]:
@@ -91,7 +93,7 @@ def bootstrap(
                 # Ready when its session store answers. Each service's health is at
                 # /health/{service}; the issuer's is its own.
                 yield Wired(
-                    GatewayDependencies(settings, session, accounts),
+                    GatewayDependencies(settings, session, accounts, rate_limits_of(settings)),
                     health_checks=[HealthCheck("sessions", store.ping)],
                 )
         finally:

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Annotated, Self
 from urllib.parse import urlsplit
 
+from limits import parse
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
@@ -26,8 +27,10 @@ class Settings(ServiceSettings):
     inventory_url: str = "http://127.0.0.1:8081"
     order_url: str = "http://127.0.0.1:8082"
     upstream_timeout_seconds: float = Field(default=5.0, gt=0)
-    # The largest request body forwarded; an order of 100 lines is about 8 KiB.
-    max_body_bytes: int = Field(default=64 * 1024, ge=1)
+    # Per client (see rate_limit.py), in the limits library's notation: writes through /api
+    # and /auth/logout, and the sign-in steps. Generous: they stop floods, not shoppers.
+    rate_limit_writes: str = "600/minute"
+    rate_limit_sign_in: str = "120/minute"
 
     # The origin browsers use: the OAuth redirect URI, the Origin writes must come from, and
     # on https the __Host- cookies and HSTS.
@@ -67,6 +70,17 @@ class Settings(ServiceSettings):
         if parts.path.strip("/") or parts.query or parts.fragment:
             raise ValueError("an origin only: no path, query or fragment")
         return url.rstrip("/")
+
+    @field_validator("rate_limit_writes", "rate_limit_sign_in")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        try:
+            allowed = parse(value).amount
+        except ValueError:
+            allowed = 0
+        if allowed < 1:
+            raise ValueError("a rate such as 600/minute or 10 per second")
+        return value
 
     @field_validator("oidc_scopes", mode="before")
     @classmethod

@@ -65,3 +65,29 @@ async def _signed_in_or_guest(lookup: BrowserSession, gateway: Gateway) -> Sessi
 
 CallerSession = Annotated[Session | None, Depends(_signed_in_or_guest)]
 """The signed-in caller's session, or None for a guest; a stale cookie is a 401."""
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _client_of(request: Request) -> str:
+    # The address uvicorn resolved (X-Forwarded-For from a trusted proxy only).
+    return request.client.host if request.client is not None else "unknown"
+
+
+async def _limit_writes(request: Request, gateway: Gateway) -> None:
+    if request.method in WRITE_METHODS:
+        limits = gateway.rate_limits
+        await limits.hit(limits.writes, _client_of(request))
+
+
+async def _limit_sign_in(request: Request, gateway: Gateway) -> None:
+    limits = gateway.rate_limits
+    await limits.hit(limits.sign_in, _client_of(request))
+
+
+rate_limited_writes = Depends(_limit_writes)
+"""A write (POST, PUT, PATCH, DELETE) counts against its client's limit; reads do not."""
+
+rate_limited_sign_in = Depends(_limit_sign_in)
+"""A sign-in step counts against its client's sign-in limit."""

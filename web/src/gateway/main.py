@@ -10,6 +10,7 @@ from gateway.auth.ports import IdentityProvider
 from gateway.auth.routes import router as auth_router
 from gateway.bootstrap import bootstrap
 from gateway.config import Settings
+from gateway.faults import router as faults_router
 from gateway.problems import PROBLEMS
 from gateway.routes import STATIC, router
 from gateway.security import SecurityHeadersMiddleware
@@ -29,7 +30,7 @@ def create_app(
         service="gateway",
         distribution="web-gateway",
         settings=settings,
-        routers=[auth_router, router],
+        routers=[auth_router, faults_router, router],
         bootstrap=bootstrap(settings, provider),
         problems=PROBLEMS,
         management=settings.management(),

@@ -8,7 +8,9 @@ from gateway.auth.errors import (
     SessionExpiredError,
     SignInFailedError,
 )
+from gateway.rate_limit import RateLimitedError
 from shopkit.errors import ProblemType
+from shopkit.faults import FAULT_PROBLEMS
 
 RETRY_AFTER = {"Retry-After": "2"}
 
@@ -25,6 +27,14 @@ class NoSuchRouteError(Exception):
         super().__init__(f"{method} {path} is not a route of the shop.")
 
 
+class MethodNotAllowedError(Exception):
+    """A route of the public shop asked with a method it does not take."""
+
+    def __init__(self, method: str, path: str, allowed: list[str]) -> None:
+        super().__init__(f"{path} does not take {method}; it takes {', '.join(allowed)}.")
+        self.allowed = allowed
+
+
 class NonCanonicalPathError(Exception):
     """A path a service could read as another one: never matched, never forwarded."""
 
@@ -33,11 +43,6 @@ class NonCanonicalPathError(Exception):
             "The path is not in canonical form: no percent-encoding, backslash, empty, "
             "'.' or '..' segment is accepted."
         )
-
-
-class RequestTooLargeError(Exception):
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(f"The request body is larger than {max_bytes} bytes.")
 
 
 class UpstreamTimeoutError(Exception):
@@ -56,6 +61,10 @@ def _clear_cookie(exc: SessionExpiredError) -> dict[str, str]:
     return {"Set-Cookie": exc.clear_cookie}
 
 
+def _retry_after(exc: RateLimitedError) -> dict[str, str]:
+    return {"Retry-After": str(exc.retry_after)}
+
+
 def _service(exc: UpstreamTimeoutError | UpstreamUnreachableError) -> dict[str, Any]:
     return {"service": exc.service}
 
@@ -63,8 +72,23 @@ def _service(exc: UpstreamTimeoutError | UpstreamUnreachableError) -> dict[str, 
 PROBLEMS: list[ProblemType[Any]] = [
     ProblemType(UnknownServiceError, 404, "unknown-service", "Unknown service", str),
     ProblemType(NoSuchRouteError, 404, "no-such-route", "Not Found", str),
+    ProblemType(
+        MethodNotAllowedError,
+        405,
+        "method-not-allowed",
+        "Method Not Allowed",
+        str,
+        headers=lambda exc: {"Allow": ", ".join(exc.allowed)},
+    ),
     ProblemType(NonCanonicalPathError, 400, "non-canonical-path", "Non-canonical path", str),
-    ProblemType(RequestTooLargeError, 413, "request-too-large", "Request too large", str),
+    ProblemType(
+        RateLimitedError,
+        429,
+        "too-many-requests",
+        "Too many requests",
+        str,
+        headers=_retry_after,
+    ),
     ProblemType(
         UpstreamTimeoutError,
         504,
@@ -101,4 +125,5 @@ PROBLEMS: list[ProblemType[Any]] = [
         str,
         headers=RETRY_AFTER,
     ),
+    *FAULT_PROBLEMS,
 ]

@@ -2,14 +2,16 @@
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 from fastapi import Request
 from opentelemetry import propagate
 from starlette.background import BackgroundTask
+from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 
-from gateway.problems import RequestTooLargeError, UpstreamTimeoutError, UpstreamUnreachableError
+from gateway.problems import UpstreamTimeoutError, UpstreamUnreachableError
 
 # Only what the services read: cookies stop here.
 FORWARDED_REQUEST_HEADERS = frozenset(
@@ -32,22 +34,11 @@ FORWARDED_RESPONSE_HEADERS = (
     "location",
     "retry-after",
     "cache-control",
+    # What a 405 names as the methods the route takes.
+    "allow",
     # The RFC 6750 challenge of a 401 or 403.
     "www-authenticate",
 )
-
-
-async def read_capped_body(request: Request, max_bytes: int) -> bytes:
-    """The request body, refused with a 413 problem past `max_bytes`."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise RequestTooLargeError(max_bytes)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_bytes:
-            raise RequestTooLargeError(max_bytes)
-    return bytes(body)
 
 
 async def forward(
@@ -57,15 +48,15 @@ async def forward(
     upstream_url: str,
     *,
     timeout_seconds: float,
-    max_body_bytes: int,
     access_token: str | None = None,
 ) -> StreamingResponse:
     """Send `request` on to `upstream_url` and stream the answer back unchanged; with
     `access_token` (a signed-in browser's), as its Authorization instead of any sent.
 
     An upstream that cannot be reached is a 502 problem; one too slow to answer, a 504.
+    The body's size and time are bounded at the edge (shopkit.limits) before it is read here.
     """
-    body = await read_capped_body(request, max_body_bytes)
+    body = await request.body()
     trace_context: dict[str, str] = {}
     propagate.inject(trace_context)
     # Every value as sent: a service refuses a request with two Authorization headers, so
@@ -84,8 +75,8 @@ async def forward(
         headers.append(("x-forwarded-for", request.client.host))
     if request.url.query:
         upstream_url += "?" + request.url.query
-    try:
-        upstream = await session.request(
+    call = asyncio.ensure_future(
+        session.request(
             request.method,
             upstream_url,
             data=body or None,
@@ -93,6 +84,9 @@ async def forward(
             allow_redirects=False,
             timeout=aiohttp.ClientTimeout(total=timeout_seconds),
         )
+    )
+    try:
+        upstream = await _unless_client_leaves(request, call)
     except TimeoutError as exc:
         raise UpstreamTimeoutError(service, timeout_seconds) from exc
     except aiohttp.ClientError as exc:
@@ -107,6 +101,29 @@ async def forward(
         },
         background=BackgroundTask(upstream.release),
     )
+
+
+async def _unless_client_leaves(
+    request: Request, call: "asyncio.Future[aiohttp.ClientResponse]"
+) -> aiohttp.ClientResponse:
+    """`call`'s answer; ClientDisconnect, and `call` abandoned, if the client leaves first:
+    no one would read it, and a late upstream must not be recorded as the gateway's 504."""
+    gone = asyncio.ensure_future(_disconnect_of(request))
+    first: set[asyncio.Future[Any]] = {call, gone}
+    try:
+        await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
+        if call.done():
+            return call.result()
+        raise ClientDisconnect
+    finally:
+        for task in (call, gone):
+            task.cancel()
+
+
+async def _disconnect_of(request: Request) -> None:
+    # The body is read by now: the next message the server has is the disconnect.
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _body_of(upstream: aiohttp.ClientResponse) -> AsyncIterator[bytes]:

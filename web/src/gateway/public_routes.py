@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gateway.problems import NonCanonicalPathError, NoSuchRouteError
+from gateway.problems import MethodNotAllowedError, NonCanonicalPathError, NoSuchRouteError
 from shopkit.skus import SKU_PATTERN
 
 CANONICAL_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
@@ -111,11 +111,16 @@ def canonical_path(raw_path: bytes) -> tuple[str, tuple[str, ...]]:
 def public_route(method: str, raw_path: bytes) -> tuple[PublicRoute, str]:
     """The public route `method` and `raw_path` ask for, and the canonical path to forward.
 
-    NonCanonicalPathError (400) for a path that is not canonical, NoSuchRouteError (404) for
-    one that is not on the list.
+    NonCanonicalPathError (400) for a path that is not canonical, MethodNotAllowedError (405)
+    for a listed path asked with another method, NoSuchRouteError (404) for one not listed.
     """
     path, segments = canonical_path(raw_path)
     for route in PUBLIC_ROUTES:
         if route.matches(method, segments):
             return route, path
+    allowed = sorted(
+        {route.method for route in PUBLIC_ROUTES if route.matches(route.method, segments)}
+    )
+    if allowed:
+        raise MethodNotAllowedError(method, path, allowed)
     raise NoSuchRouteError(method, path)

@@ -7,7 +7,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.responses import Response
 
 from gateway.bootstrap import GatewayDependencies
-from gateway.deps import CallerSession, Gateway
+from gateway.deps import CallerSession, Gateway, rate_limited_writes
 from gateway.problems import UnknownServiceError
 from gateway.proxy import forward
 from gateway.public_origin import redirect_to_public_url
@@ -43,7 +43,8 @@ async def page(request: Request, gateway: Gateway) -> Response:
     # Access is the service's to decide: each verifies the token for its own routes.
     # Verifying here too would cost a second verification on every call and need the
     # issuer's keys in the gateway, to decide nothing the service does not.
-    dependencies=[checked_elsewhere],
+    # Writes are counted per client before anything else (reads are not: they are cheap).
+    dependencies=[checked_elsewhere, rate_limited_writes],
 )
 async def api(request: Request, gateway: Gateway, caller: CallerSession) -> Response:
     """Forward a route of the public shop (gateway.public_routes) to its service, with the
@@ -58,7 +59,6 @@ async def api(request: Request, gateway: Gateway, caller: CallerSession) -> Resp
         route.service,
         _upstream(gateway, route.service) + path,
         timeout_seconds=gateway.settings.upstream_timeout_seconds,
-        max_body_bytes=gateway.settings.max_body_bytes,
         access_token=caller.access_token if caller is not None else None,
     )
 
@@ -72,7 +72,6 @@ async def service_health(request: Request, gateway: Gateway, service: str) -> Re
         service,
         f"{_upstream(gateway, service)}/actuator/health",
         timeout_seconds=min(gateway.settings.upstream_timeout_seconds, 2.0),
-        max_body_bytes=0,
     )
 
 

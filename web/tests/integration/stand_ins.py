@@ -154,6 +154,7 @@ class RawAnswer:
     status: int
     content_type: str
     body: bytes
+    headers: dict[str, str]
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -168,6 +169,11 @@ def send_raw(
     try:
         connection.request(method, target, headers=headers or {})
         response = connection.getresponse()
-        return RawAnswer(response.status, response.getheader("content-type") or "", response.read())
+        return RawAnswer(
+            response.status,
+            response.getheader("content-type") or "",
+            response.read(),
+            {name.lower(): value for name, value in response.getheaders()},
+        )
     finally:
         connection.close()

@@ -35,17 +35,8 @@ OFF_THE_LIST = [
     ("GET", "/api/inventory/openapi.json"),
     ("GET", "/api/product/docs"),
     ("GET", "/api/order/redoc"),
-    # Listed paths with another method, and unlisted paths.
-    ("DELETE", f"/api/product/{PRODUCT_ID}"),
-    ("PATCH", f"/api/order/{ORDER_NUMBER}"),
-    ("PUT", "/api/product/create"),
+    # Unlisted paths.
     ("GET", "/api/product/create/more"),
-    ("POST", "/api/inventory"),
-    ("DELETE", "/api/inventory/pixel_8"),
-    ("GET", f"/api/order/{ORDER_NUMBER}/cancel"),
-    ("HEAD", "/api/product/allProducts"),
-    ("OPTIONS", "/api/order/create"),
-    ("TRACE", "/api/order"),
     ("GET", "/api/payments/1"),
     ("GET", "/api/identity/token"),
     ("GET", "/api/product/a/b"),
@@ -126,6 +117,33 @@ def test_every_public_route_is_forwarded_to_its_service_as_sent(
     path, _, query = target.partition("?")
     assert (call.method, call.raw_path, call.query) == (method, path.encode(), query)
     assert [name for name, s in stand_ins.items() if s.requests()] == [service]
+
+
+# Listed paths asked with another method, and the methods the list has for them.
+OTHER_METHOD = [
+    ("DELETE", f"/api/product/{PRODUCT_ID}", "GET"),
+    ("PATCH", f"/api/order/{ORDER_NUMBER}", "GET"),
+    ("PUT", "/api/product/create", "POST"),
+    ("POST", "/api/inventory", "GET"),
+    ("DELETE", "/api/inventory/pixel_8", "PUT"),
+    ("GET", f"/api/order/{ORDER_NUMBER}/cancel", "POST"),
+    ("HEAD", "/api/product/allProducts", "GET"),
+    ("OPTIONS", "/api/order/create", "POST"),
+    ("TRACE", "/api/order", "GET"),
+]
+
+
+@pytest.mark.parametrize(("method", "target", "allowed"), OTHER_METHOD)
+def test_a_listed_path_asked_with_another_method_is_a_405_naming_the_allowed_ones(
+    gateway: Gateway, nothing_forwarded: None, method: str, target: str, allowed: str
+) -> None:
+    answer = send_raw(gateway.url, method, target)
+
+    assert answer.status == 405
+    assert answer.headers["allow"] == allowed
+    if method != "HEAD":
+        assert answer.content_type == "application/problem+json"
+        assert answer.json()["type"] == "urn:shopstack:problem:method-not-allowed"
 
 
 @pytest.mark.parametrize(("method", "target"), OFF_THE_LIST)

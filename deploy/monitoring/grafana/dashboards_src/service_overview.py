@@ -47,6 +47,19 @@ def build() -> Json:
             unit="s",
             thresholds=[(None, "green"), (0.2, "orange"), (0.3, "red")],
         ),
+        row("Fault flags (demos and game days)"),
+        stat(
+            "Fault flags on",
+            [target(f"count(shopstack_fault_flag_value{{{SERVICE}}} != 0) or vector(0)")],
+            description="Faults switched on deliberately (FaultFlagActive): see docs/runbooks.md.",
+            thresholds=[(None, "green"), (1, "purple")],
+        ),
+        timeseries(
+            "Fault flag values",
+            [target(f"shopstack_fault_flag_value{{{SERVICE}}}", "{{job}} {{flag}}")],
+            description="0 is off; a delay in ms, a share of requests failed, or 1 when on.",
+            width=18,
+        ),
         row("Per service"),
         timeseries(
             "Request rate",

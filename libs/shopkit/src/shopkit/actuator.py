@@ -15,7 +15,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
@@ -34,6 +34,13 @@ ON_MANAGEMENT_PORT = "shopkit.management_port"
 
 logger = logging.getLogger(__name__)
 
+DOWN: dict[int | str, dict[str, Any]] = {
+    503: {"description": "DOWN: a dependency does not answer", "content": {"application/json": {}}}
+}
+EXPOSITION: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/plain": {}, "application/openmetrics-text": {}}}
+}
+
 
 async def _health(request: Request, metrics: ServiceMetrics) -> JSONResponse:
     results = await run_checks(list(wired_of(request).health_checks))
@@ -51,12 +58,12 @@ def create_router(metrics: ServiceMetrics) -> APIRouter:
     """The actuator endpoints of the service whose metrics are `metrics`."""
     router = APIRouter(prefix=PREFIX, tags=["actuator"])
 
-    @router.get("/health")
+    @router.get("/health", responses=DOWN)
     async def health(request: Request) -> JSONResponse:
         """Overall health: UP only when every dependency the service owns answers."""
         return await _health(request, metrics)
 
-    @router.get("/health/readiness")
+    @router.get("/health/readiness", responses=DOWN)
     async def readiness(request: Request) -> JSONResponse:
         """Ready for traffic: the service's own stores answer. Never other services."""
         return await _health(request, metrics)
@@ -74,7 +81,7 @@ def create_router(metrics: ServiceMetrics) -> APIRouter:
             body["git"] = {"commit": {"id": metrics.commit}}
         return body
 
-    @router.get("/prometheus")
+    @router.get("/prometheus", response_class=PlainTextResponse, responses=EXPOSITION)
     async def prometheus(request: Request) -> Response:
         """Every metric of this service, in the format the scraper asks for."""
         return await metrics.exposition(request)

@@ -10,7 +10,10 @@ from fastapi import APIRouter, FastAPI
 from shopkit import actuator
 from shopkit.auth import AUTH_PROBLEMS, AUTH_STATE_KEY, ensure_access_declared, open_verifier
 from shopkit.errors import ProblemType, install_problem_handlers
+from shopkit.faults import install_fault_flags
+from shopkit.limits import install_edge_limits
 from shopkit.metrics import RequestObservabilityMiddleware, ServiceMetrics
+from shopkit.openapi import document_responses
 from shopkit.settings import ServiceSettings
 from shopkit.tracing import instrument_app
 from shopkit.wiring import WIRED_STATE_KEY, Bootstrap
@@ -61,13 +64,16 @@ def create_app(
         # counts requests: FastAPI's own telemetry would record every request twice.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    install_problem_handlers(app, [*AUTH_PROBLEMS, *problems])
+    catalogue = [*AUTH_PROBLEMS, *problems]
+    install_problem_handlers(app, catalogue)
+    install_fault_flags(app, service, metrics)
     if management is not None:
         documents = (app.docs_url, app.redoc_url, app.openapi_url)
         app.add_middleware(
             actuator.PortSplitMiddleware,
             management_paths=[path for path in documents if path is not None],
         )
+    install_edge_limits(app, settings)
     # Added after the split, so outside it: refused requests are counted too.
     app.add_middleware(RequestObservabilityMiddleware, metrics=metrics)
     app.include_router(actuator.create_router(metrics))
@@ -75,6 +81,7 @@ def create_app(
         app.include_router(router)
     # Deny by default: a route that does not say who may call it stops the service starting.
     ensure_access_declared(app)
+    document_responses(app, catalogue)
     # Last, so its middleware is outermost: the server span is current in ours (exemplars).
     instrument_app(app)
     return app

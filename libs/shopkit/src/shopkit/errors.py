@@ -9,8 +9,10 @@ from typing import Any, Generic, TypeVar
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:shopstack:problem:"
@@ -145,15 +147,24 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
     )
 
 
+_NOT_JSON = "The request body is not valid JSON."
+# FastAPI's own answer to a body it cannot even decode (not UTF-8): malformed JSON too.
+_UNDECODABLE_BODY = "There was an error parsing the body"
+
+
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     raw_errors = exc.errors()
-    if any(error["type"] == "json_invalid" for error in raw_errors):
+    malformed = next((error for error in raw_errors if error["type"] == "json_invalid"), None)
+    if malformed is not None:
+        # The parser's reason ("duplicate key 'price'", "Expecting value") tells a client
+        # what to fix; it quotes at most a key of the body, never a value.
+        reason = malformed.get("ctx", {}).get("error")
         return problem_response(
             request,
             400,
             "Malformed JSON",
-            "The request body is not valid JSON.",
+            f"The request body is not valid JSON: {reason}." if reason else _NOT_JSON,
             PROBLEM_TYPE_PREFIX + "malformed-json",
         )
     errors = [
@@ -176,13 +187,34 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def _allowed_methods(request: Request) -> str | None:
+    # Starlette's 405 names only the first route on the path; RFC 9110 asks for every
+    # method the resource takes, which may be spread over several routes.
+    methods = {
+        method
+        for route in iter_route_contexts(request.app.routes)
+        if route.matches(request.scope)[0] is not Match.NONE
+        for method in route.methods or ()
+    }
+    return ", ".join(sorted(methods)) if methods else None
+
+
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     phrase = HTTPStatus(exc.status_code).phrase
     detail = (
         exc.detail if exc.detail != phrase else f"{request.method} {request.url.path}: {phrase}."
     )
-    return problem_response(request, exc.status_code, phrase, str(detail), headers=exc.headers)
+    if exc.status_code == HTTPStatus.BAD_REQUEST and exc.detail == _UNDECODABLE_BODY:
+        return problem_response(
+            request, 400, "Malformed JSON", _NOT_JSON, PROBLEM_TYPE_PREFIX + "malformed-json"
+        )
+    headers = dict(exc.headers or {})
+    if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        allowed = _allowed_methods(request)
+        if allowed is not None:
+            headers["Allow"] = allowed
+    return problem_response(request, exc.status_code, phrase, str(detail), headers=headers)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from prometheus_client import (
     CollectorRegistry,
+    Counter,
     Gauge,
     GCCollector,
     Histogram,
@@ -24,6 +25,8 @@ from shopkit.tracing import sampled_trace_id
 # Fits an SLO of 300 ms: fine resolution below it, coarse above.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0)
 UNMATCHED_URI = "UNKNOWN"
+CLIENT_CLOSED_REQUEST = 499
+"""nginx's status for a client gone before its answer: a 4xx, so no 5xx alert counts it."""
 REFRESH_TIMEOUT_SECONDS = 2.0
 
 access_log = logging.getLogger("shopkit.access")
@@ -60,6 +63,12 @@ class ServiceMetrics:
             "Duration of HTTP requests handled by this service",
             ["method", "uri", "status", "outcome", "exception"],
             buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.http_server_client_disconnects = Counter(
+            "http_server_client_disconnects",
+            "Requests whose client went away before their answer was complete",
+            ["method", "uri"],
             registry=self.registry,
         )
         self.http_client_requests = Histogram(
@@ -102,7 +111,10 @@ class RequestObservabilityMiddleware:
     """Times every HTTP request into `http_server_requests_seconds` and writes the access log.
 
     The `uri` label is the matched route template; anything unmatched collapses to
-    UNKNOWN, so a scanner probing random paths cannot grow the label set.
+    UNKNOWN, so a scanner probing random paths cannot grow the label set. A request whose
+    client went away before its answer was complete is recorded as 499, counted in
+    `http_server_client_disconnects_total` and logged once at INFO; what the app raised
+    because the client was gone stops here, so it is never a 500 nor an ERROR record.
     """
 
     def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
@@ -116,40 +128,62 @@ class RequestObservabilityMiddleware:
         started = time.perf_counter()
         status = 500
         exception = "None"
+        answered = False
+        abandoned = False
+
+        async def receive_and_notice_disconnect() -> Message:
+            nonlocal abandoned
+            message = await receive()
+            if message["type"] == "http.disconnect" and not answered:
+                abandoned = True
+            return message
 
         async def send_and_capture_status(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                answered = True
             await send(message)
 
         try:
-            await self.app(scope, receive, send_and_capture_status)
+            await self.app(scope, receive_and_notice_disconnect, send_and_capture_status)
         except Exception as exc:
             exception = type(exc).__name__
             status = 500
-            raise
+            if not abandoned:
+                raise
         finally:
-            elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            uri = getattr(route, "path", None) or UNMATCHED_URI
-            method = scope["method"]
-            trace_id = sampled_trace_id()
-            self.metrics.http_server_requests.labels(
-                method, uri, str(status), outcome_of(status), exception
-            ).observe(elapsed, exemplar={"trace_id": trace_id} if trace_id else None)
-            # Probes and scrapes arrive every few seconds; keep them out of INFO.
-            level = logging.DEBUG if uri.startswith("/actuator") else logging.INFO
-            access_log.log(
-                level,
-                "%s %s %d",
-                method,
-                uri,
-                status,
-                extra={
-                    "method": method,
-                    "route": uri,
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 2),
-                },
-            )
+            if abandoned:
+                status = CLIENT_CLOSED_REQUEST
+            self._record(scope, status, exception, time.perf_counter() - started, abandoned)
+
+    def _record(
+        self, scope: Scope, status: int, exception: str, elapsed: float, abandoned: bool
+    ) -> None:
+        route = scope.get("route")
+        uri = getattr(route, "path", None) or UNMATCHED_URI
+        method = scope["method"]
+        trace_id = sampled_trace_id()
+        self.metrics.http_server_requests.labels(
+            method, uri, str(status), outcome_of(status), exception
+        ).observe(elapsed, exemplar={"trace_id": trace_id} if trace_id else None)
+        if abandoned:
+            self.metrics.http_server_client_disconnects.labels(method, uri).inc()
+        # Probes and scrapes arrive every few seconds; keep them out of INFO.
+        level = logging.DEBUG if uri.startswith("/actuator") else logging.INFO
+        access_log.log(
+            level,
+            "%s %s %d%s",
+            method,
+            uri,
+            status,
+            " (client disconnected)" if abandoned else "",
+            extra={
+                "method": method,
+                "route": uri,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 2),
+                "client_disconnected": abandoned,
+            },
+        )

@@ -50,6 +50,27 @@ class ServiceSettings(BaseSettings):
     # Unprefixed AUTH_* variables: every service trusts the same issuer.
     auth: AuthSettings = Field(default_factory=AuthSettings)
 
+    # Limits at the edge (shopkit.limits, shopkit.server), per service: an order of 100
+    # lines is about 8 KiB, so these leave room for any legitimate request and refuse
+    # the rest before it costs memory.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1)
+    max_url_bytes: int = Field(default=8 * 1024, ge=256)
+    max_query_params: int = Field(default=256, ge=1)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+    max_header_count: int = Field(default=100, ge=8)
+    # A body not fully received this long after its headers is refused 408.
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
+    # An idle keep-alive connection is closed after this long; a request head not complete
+    # within body_timeout_seconds is dropped as well.
+    keep_alive_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Requests handled at once by one process; more are refused 503 at once (health probes
+    # and scrapes never are) instead of queueing until every caller times out.
+    max_in_flight: int = Field(default=256, ge=1)
+    overload_retry_after_seconds: int = Field(default=1, ge=1)
+    # Open connections one process keeps; past it a new one is closed as it opens (the
+    # backstop against connection floods, above max_in_flight so the app's 503 comes first).
+    max_connections: int = Field(default=2048, ge=1)
+
     @classmethod
     def settings_customise_sources(
         cls,

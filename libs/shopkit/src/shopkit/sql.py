@@ -18,6 +18,7 @@ from sqlalchemy.types import TypeEngine
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from shopkit import tracing
+from shopkit.errors import ProblemType
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -27,22 +28,34 @@ T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
+SQLITE_QUEUE_TIMEOUT_SECONDS = 60.0
+"""How long a request waits for the embedded database's one connection."""
+
 
 def create_engine(
     url: str, *, pool_size: int = 10, ping_if_idle_seconds: float = 5.0
 ) -> AsyncEngine:
     """An async engine tuned for the backend the URL names.
 
-    SQLite (the embedded default) gets its file's folder created, WAL and a busy
-    timeout, so concurrent requests wait for the write lock instead of failing.
+    SQLite (the embedded default) gets its file's folder created, WAL, a busy timeout and
+    one connection, so the process is its file's only writer: concurrent requests queue
+    for it in order instead of failing with "database is locked".
     A MySQL/MariaDB connection that sat in the pool for `ping_if_idle_seconds` or more is
     pinged before use, and replaced if the server dropped it.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if not parsed.database or parsed.database == ":memory:":
+            # SQLAlchemy keeps an in-memory database on one connection already.
+            engine = create_async_engine(url)
+        else:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url)
+            # SQLite's busy handler is no queue: writers on separate connections poll for
+            # the lock, and under a burst some lose every poll until the busy timeout fails
+            # them. The pool's queue is fair, so waiting for its one connection is safe.
+            engine = create_async_engine(
+                url, pool_size=1, max_overflow=0, pool_timeout=SQLITE_QUEUE_TIMEOUT_SECONDS
+            )
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
     else:
         engine = create_async_engine(
@@ -208,3 +221,16 @@ class PoolCollector(Collector):
             family = GaugeMetricFamily(name, documentation, labels=["pool"])
             family.add_metric([self._pool_name], value)
             yield family
+
+
+DATABASE_UNAVAILABLE: ProblemType[OperationalError] = ProblemType(
+    OperationalError,
+    503,
+    "service-unavailable",
+    "Service unavailable",
+    # Never the driver's message: it names the server, and the client can do nothing with it.
+    detail=lambda exc: "The database is unavailable. Try again shortly.",
+    headers={"Retry-After": "1"},
+)
+"""How a service on a SQL store answers while its database cannot be reached (restarting,
+failing over): a 503 to retry, never a 500. Every SQL service's catalogue lists it."""

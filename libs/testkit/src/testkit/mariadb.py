@@ -17,26 +17,36 @@ USER = os.environ.get("MARIADB_USER", "root")
 PASSWORD = os.environ.get("MARIADB_PASSWORD", "")
 
 
-async def _execute(sql: str) -> None:
+async def _execute(
+    statements: tuple[str, ...], host: str, port: int, user: str, password: str
+) -> None:
     connection = await asyncmy.connect(
-        host=HOST, port=PORT, user=USER, password=PASSWORD, connect_timeout=3
+        host=host, port=port, user=user, password=password, connect_timeout=3
     )
     try:
         async with connection.cursor() as cursor:
-            await cursor.execute(sql)
+            for statement in statements:
+                await cursor.execute(statement)
     finally:
         connection.close()
 
 
-def _execute_now(sql: str) -> None:
-    """Run `sql` to completion from sync code, even inside a running event loop."""
+def execute_now(
+    *statements: str,
+    host: str = HOST,
+    port: int = PORT,
+    user: str = USER,
+    password: str = PASSWORD,
+) -> None:
+    """Run `statements` in order, to completion, from sync code, even inside a running event
+    loop; on the machine's server unless told another."""
     with ThreadPoolExecutor(max_workers=1) as runner:
-        runner.submit(asyncio.run, _execute(sql)).result()
+        runner.submit(asyncio.run, _execute(statements, host, port, user, password)).result()
 
 
 def _reachable() -> bool:
     try:
-        _execute_now("SELECT 1")
+        execute_now("SELECT 1")
     except Exception:
         return False
     return True
@@ -58,11 +68,11 @@ def mariadb_database_factory() -> Iterator[Callable[[str], str]]:
 
     def make_database(purpose: str) -> str:
         name = f"shopstack_test_{purpose}_{secrets.token_hex(4)}"
-        _execute_now(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        execute_now(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
         made.append(name)
         credentials = f"{USER}:{PASSWORD}" if PASSWORD else USER
         return f"mysql+asyncmy://{credentials}@{HOST}:{PORT}/{name}?charset=utf8mb4"
 
     yield make_database
     for name in made:
-        _execute_now(f"DROP DATABASE IF EXISTS `{name}`")
+        execute_now(f"DROP DATABASE IF EXISTS `{name}`")

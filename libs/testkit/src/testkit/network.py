@@ -2,6 +2,7 @@
 
 import socket
 import time
+from contextlib import ExitStack
 
 
 def free_port() -> int:
@@ -10,6 +11,16 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct free ports: each is held until all are chosen, where calling
+    `free_port` twice may answer the same port twice."""
+    with ExitStack() as held:
+        sockets = [held.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
 
 
 def wait_for_port(port: int, timeout: float = 15.0) -> None:

@@ -214,11 +214,13 @@ class ServiceProcesses:
         demo_data: bool = False,
         env: Mapping[str, str] | None = None,
         secrets_dir: Path | None = None,
+        env_of: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """`log_of(name)`: the file a service logs to; `databases`: each one's database URL;
         `demo_data`: seed the demo data where a service has some; `env`: for every service;
         `secrets_dir`: where the generated secrets go (a temporary directory, removed on
-        close, by default)."""
+        close, by default); `env_of`: one service's own variables, over the others (a peer's
+        URL that points at a proxy, say), read again at each start of that service."""
         self.ports = {name: free_port() for name in names}
         self.management_ports = {
             name: free_port() for name in self.ports if name in WITH_MANAGEMENT_PORT
@@ -227,6 +229,7 @@ class ServiceProcesses:
         self._databases = dict(databases or {})
         self._demo_data = demo_data
         self._env = dict(env or {})
+        self.env_of = {name: dict(variables) for name, variables in (env_of or {}).items()}
         self._running: dict[str, Launched] = {}
         self._temporary_secrets = secrets_dir is None
         self.secrets_dir = secrets_dir or Path(tempfile.mkdtemp(prefix="shopstack-secrets-"))
@@ -273,6 +276,7 @@ class ServiceProcesses:
             | peers
             | demo
             | self._auth_environment(name)
+            | self.env_of.get(name, {})
             | service_environment(
                 name,
                 self.ports[name],
@@ -336,6 +340,10 @@ class ServiceProcesses:
     def stop(self, name: str) -> None:
         """Stop one service with SIGTERM: a graceful shutdown, as Kubernetes does it."""
         stop(self._running.pop(name).process)
+
+    def kill(self, name: str) -> None:
+        """kill -9 one service: no drain, no shutdown hook, requests in flight cut off."""
+        stop(self._running.pop(name).process, signal.SIGKILL)
 
     def close(self) -> None:
         """Stop every service still running, all at once."""

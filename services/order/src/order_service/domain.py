@@ -12,6 +12,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from shopkit.reservations import MAX_LINE_QUANTITY
+
 
 class OrderStatus(StrEnum):
     PENDING = "PENDING"
@@ -199,10 +201,17 @@ class Order:
 
     def owe_release(self) -> "Order":
         """A PENDING order whose reservation may have landed is to be released: from now on
-        it can only fail, so no one confirms stock that is about to go back."""
+        it can only fail, so no one confirms stock that is about to go back. Nothing will be
+        ordered by it, so it gives its Idempotency-Key back now, not once the release has
+        landed: the client's retry places a new order even while inventory is unreachable."""
         if self.status is not OrderStatus.PENDING:
             raise IllegalTransitionError(self, self.status, "only a PENDING order owes a release")
-        return replace(self, must_release=True)
+        return replace(self, must_release=True, idempotency_key=None)
+
+    @property
+    def failing(self) -> bool:
+        """PENDING, but owing a release: it will become FAILED, whatever happens."""
+        return self.status is OrderStatus.PENDING and self.must_release
 
     def stock_returned(self) -> "Order":
         """A CANCELLED order's stock went back: it owes nothing more."""
@@ -228,7 +237,8 @@ def merge_lines(lines: Iterable[Line]) -> tuple[RequestedLine, ...]:
     """One line per SKU (quantities summed), in SKU order.
 
     Lines for the same SKU must carry the same price, or all none; the API refuses them
-    otherwise.
+    otherwise. Raises QuantityOverLimitError when a SKU's lines add up to more than one
+    line of the reservation contract may take.
     """
     merged: dict[str, RequestedLine] = {}
     for line in lines:
@@ -237,6 +247,9 @@ def merge_lines(lines: Iterable[Line]) -> tuple[RequestedLine, ...]:
             raise ValueError(f"two prices for {line.sku_code}: {earlier.price} and {line.price}")
         quantity = line.quantity + (earlier.quantity if earlier else 0)
         merged[line.sku_code] = RequestedLine(line.sku_code, quantity, line.price)
+    over = {sku: line.quantity for sku, line in merged.items() if line.quantity > MAX_LINE_QUANTITY}
+    if over:
+        raise QuantityOverLimitError(over)
     return tuple(merged[sku] for sku in sorted(merged))
 
 
@@ -329,6 +342,17 @@ class OrderFailedError(Exception):
     def __init__(self, order: Order) -> None:
         super().__init__(f"order {order.order_number} failed: inventory could not be reached")
         self.order = order
+
+
+class QuantityOverLimitError(Exception):
+    """Lines of one SKU add up to more than an order may take of it: a client error,
+    refused before anything is stored or reserved."""
+
+    def __init__(self, quantities: Mapping[str, int]) -> None:
+        listed = ", ".join(f"{sku} ({quantity})" for sku, quantity in sorted(quantities.items()))
+        super().__init__(f"at most {MAX_LINE_QUANTITY} of a SKU per order, not: {listed}")
+        self.quantities = dict(sorted(quantities.items()))
+        self.limit = MAX_LINE_QUANTITY
 
 
 class IdempotencyKeyReusedError(Exception):

@@ -102,7 +102,8 @@ async def place_order(
         placed = await _place(ordering, caller, requested, idempotency_key)
     except DependencyUnavailableError as exc:
         raise NothingOrderedError(exc.service, exc.reason) from exc
-    refusal = _NOT_PLACED.get(placed.order.status)
+    # A failing order (owing its release) is as good as FAILED: its key is free again.
+    refusal = OrderFailedError if placed.order.failing else _NOT_PLACED.get(placed.order.status)
     if refusal is not None:
         raise refusal(placed.order)
     return placed
@@ -239,7 +240,11 @@ async def _replay(
         raise IdempotencyKeyReusedError(key)
     deadline = asyncio.get_running_loop().time() + ordering.idempotency_wait_seconds
     order = earlier
-    while order.status is OrderStatus.PENDING and asyncio.get_running_loop().time() < deadline:
+    while (
+        order.status is OrderStatus.PENDING
+        and not order.failing
+        and asyncio.get_running_loop().time() < deadline
+    ):
         await asyncio.sleep(IDEMPOTENT_REPLAY_POLL_SECONDS)
         current = await ordering.orders.get(earlier.order_number)
         assert current is not None

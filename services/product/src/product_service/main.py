@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from product_service.adapters.store import migrate_product_store
+from product_service.adapters.store import migrate_product_store, store_unavailable_problem
 from product_service.api.problems import PROBLEMS
 from product_service.api.routes import products
 from product_service.bootstrap import ProductDependencies
@@ -29,5 +29,5 @@ def create_app(
         settings=settings,
         routers=[products.router],
         bootstrap=bootstrap or product_bootstrap(settings),
-        problems=PROBLEMS,
+        problems=[store_unavailable_problem(settings.database_url), *PROBLEMS],
     )

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from gateway.auth.schemas import Me, SignedOut
 from gateway.auth.service import Callback
-from gateway.deps import BrowserSession, Gateway
+from gateway.deps import BrowserSession, Gateway, rate_limited_sign_in, rate_limited_writes
 from gateway.public_origin import redirect_to_public_url
 from shopkit.auth import public
 
@@ -22,13 +22,13 @@ ReturnTo = Annotated[str | None, Query(alias="returnTo", max_length=2048)]
 CallbackParameter = Annotated[str | None, Query(max_length=4096)]
 
 
-@router.get("/login")
+@router.get("/login", dependencies=[rate_limited_sign_in])
 async def sign_in(request: Request, gateway: Gateway, return_to: ReturnTo = None) -> Response:
     """To the issuer's sign-in, then back to `returnTo` (a path of this shop)."""
     return await _to_issuer(request, gateway, return_to, sign_up=False)
 
 
-@router.get("/sign-up")
+@router.get("/sign-up", dependencies=[rate_limited_sign_in])
 async def sign_up(request: Request, gateway: Gateway, return_to: ReturnTo = None) -> Response:
     """To the issuer's sign-up form (``prompt=create``), then back to `returnTo`."""
     return await _to_issuer(request, gateway, return_to, sign_up=True)
@@ -51,7 +51,7 @@ async def _to_issuer(
     return response
 
 
-@router.get("/callback")
+@router.get("/callback", dependencies=[rate_limited_sign_in])
 async def callback(
     request: Request,
     gateway: Gateway,
@@ -94,7 +94,7 @@ async def me(lookup: BrowserSession, gateway: Gateway, response: Response) -> Me
     )
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[rate_limited_writes])
 async def sign_out(lookup: BrowserSession, gateway: Gateway, response: Response) -> SignedOut:
     """End this browser's session and revoke its refresh token; the page then goes to
     `redirectTo`, where the issuer ends its own session (RP-initiated logout)."""

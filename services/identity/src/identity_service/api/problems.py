@@ -17,6 +17,7 @@ from identity_service.domain import (
     SignInThrottledError,
 )
 from shopkit.errors import Problem, ProblemCatalogue, ProblemType
+from shopkit.sql import DATABASE_UNAVAILABLE
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ SIGN_IN_FAILED = ProblemType(
 )
 
 PROBLEMS: ProblemCatalogue = [
+    DATABASE_UNAVAILABLE,
     ProblemType(InvalidEmailError, 422, "invalid-email", "Invalid email address"),
     ProblemType(PasswordTooShortError, 422, "password-too-short", "Password too short"),
     ProblemType(PasswordTooLongError, 422, "password-too-long", "Password too long"),

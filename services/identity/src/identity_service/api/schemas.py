@@ -3,7 +3,7 @@
 from pydantic import BaseModel, Field
 
 from identity_service.service.logout import LogoutAsked
-from shopkit.schemas import CamelModel
+from shopkit.schemas import CamelModel, Text
 
 # Bounds before the domain's rules: no request makes the service hash a megabyte.
 MAX_EMAIL_FIELD = 320
@@ -13,7 +13,7 @@ MAX_CONTINUATION = 4096
 
 
 class CredentialsForm(CamelModel):
-    email: str = Field(max_length=MAX_EMAIL_FIELD)
+    email: Text = Field(max_length=MAX_EMAIL_FIELD)
     password: str = Field(max_length=MAX_PASSWORD_FIELD)
     # Missing is refused as a mismatch (403), not as an incomplete form.
     csrf_token: str = Field(default="", max_length=MAX_TOKEN_FIELD)

@@ -16,6 +16,7 @@ from inventory_service.domain import (
     ReservationStatus,
     Shortage,
 )
+from shopkit.faults import database_fault
 from shopkit.sql import retry_on_lock_conflict
 
 
@@ -56,6 +57,8 @@ async def _claim(connection: AsyncConnection, order_number: str, status: str) ->
 
 
 class SqlReservationRepository:
+    """Like SqlStockRepository, waits for the slow-database fault before each unit of work."""
+
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
@@ -68,6 +71,7 @@ class SqlReservationRepository:
             return await self._record_rejection(order_number, items, short.items)
 
     async def _take_all(self, order_number: str, items: Sequence[ReservationItem]) -> Reservation:
+        await database_fault()
         async with self._engine.begin() as connection:
             await _claim(connection, order_number, ReservationStatus.RESERVED)
             short = []
@@ -92,6 +96,7 @@ class SqlReservationRepository:
         self, order_number: str, items: Sequence[ReservationItem], short: list[ReservationItem]
     ) -> Reservation:
         short_skus = {item.sku_code for item in short}
+        await database_fault()
         async with self._engine.connect() as connection:
             rows = await connection.execute(
                 select(inventory.c.sku_code, inventory.c.quantity).where(
@@ -111,6 +116,7 @@ class SqlReservationRepository:
             for item in items
         ]
         try:
+            await database_fault()
             async with self._engine.begin() as connection:
                 await _claim(connection, order_number, ReservationStatus.REJECTED)
                 await connection.execute(_RECORD_LINES, lines)
@@ -127,6 +133,7 @@ class SqlReservationRepository:
         return await self._existing(order_number)
 
     async def _release(self, order_number: str) -> None:
+        await database_fault()
         async with self._engine.begin() as connection:
             released = await connection.execute(
                 update(reservations)
@@ -161,6 +168,7 @@ class SqlReservationRepository:
         return reservation
 
     async def get(self, order_number: str) -> Reservation | None:
+        await database_fault()
         async with self._engine.connect() as connection:
             status = await connection.scalar(
                 select(reservations.c.status).where(reservations.c.order_number == order_number)

@@ -9,6 +9,7 @@ from inventory_service.domain import (
     ReservationReleasedError,
 )
 from shopkit.errors import ProblemCatalogue, ProblemType
+from shopkit.sql import DATABASE_UNAVAILABLE
 
 
 def _shortages(error: InsufficientStockError) -> Mapping[str, Any]:
@@ -27,6 +28,7 @@ def _released(error: ReservationReleasedError) -> Mapping[str, Any]:
 
 
 PROBLEMS: ProblemCatalogue = [
+    DATABASE_UNAVAILABLE,
     ProblemType(
         InsufficientStockError,
         409,

@@ -4,7 +4,7 @@ from uuid import UUID
 
 import orjson
 from fastapi import Response
-from pydantic import ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field
 
 from inventory_service.domain import (
     MAX_QUANTITY,
@@ -12,16 +12,13 @@ from inventory_service.domain import (
     ReservationStatus,
     StockLevel,
 )
-from shopkit.schemas import CamelModel
+from shopkit.reservations import MAX_LINE_QUANTITY, MAX_LINES
+from shopkit.schemas import CamelModel, WholeNumber
 from shopkit.skus import SkuCode
-
-# The order service's limits: 1..100 lines of 1..1000 units.
-MAX_LINES = 100
-MAX_LINE_QUANTITY = 1000
 
 
 class StockUpdate(CamelModel):
-    quantity: StrictInt = Field(ge=0, le=MAX_QUANTITY)
+    quantity: WholeNumber = Field(ge=0, le=MAX_QUANTITY)
 
 
 class StockResponse(CamelModel):
@@ -52,7 +49,7 @@ class StockResponse(CamelModel):
 
 class ReservationItemBody(CamelModel):
     sku_code: SkuCode
-    quantity: StrictInt = Field(ge=1, le=MAX_LINE_QUANTITY)
+    quantity: WholeNumber = Field(ge=1, le=MAX_LINE_QUANTITY)
 
 
 class ReservationRequest(CamelModel):

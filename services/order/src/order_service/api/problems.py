@@ -13,10 +13,12 @@ from order_service.domain import (
     OrderNotFoundError,
     OutOfStockError,
     PriceChangedError,
+    QuantityOverLimitError,
     SignInRequiredError,
     UnknownSkusError,
 )
 from shopkit.errors import ProblemType
+from shopkit.sql import DATABASE_UNAVAILABLE
 
 RETRY_UNAVAILABLE = {"Retry-After": "2"}
 RETRY_IN_PROGRESS = {"Retry-After": "1"}
@@ -42,12 +44,23 @@ def _shortages(exc: OutOfStockError) -> Mapping[str, Any]:
 
 
 PROBLEMS: list[ProblemType[Any]] = [
+    DATABASE_UNAVAILABLE,
     ProblemType(
         UnknownSkusError,
         422,
         "unknown-sku",
         "Unknown SKU",
         extensions=lambda exc: {"skuCodes": exc.sku_codes},
+    ),
+    ProblemType(
+        QuantityOverLimitError,
+        422,
+        "quantity-over-limit",
+        "Quantity over limit",
+        extensions=lambda exc: {
+            "limit": exc.limit,
+            "lines": [{"skuCode": s, "quantity": q} for s, q in exc.quantities.items()],
+        },
     ),
     ProblemType(
         PriceChangedError,

@@ -3,16 +3,15 @@
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import Field, StrictInt, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from order_service.domain import Order, OrderStatus
 from order_service.service import PlacedOrder
-from shopkit.schemas import Amount, CamelModel, Price
+from shopkit.reservations import MAX_LINE_QUANTITY, MAX_LINES
+from shopkit.schemas import Amount, CamelModel, Price, WholeNumber
 from shopkit.skus import SkuCode
 
-MAX_LINES = 100
-MAX_LINE_QUANTITY = 1000
 # The two names the reference system gives an order's lines (its frontend sends the second).
 DTO_LIST = "orderLineItemsDtoList"
 LIST_DTO = "orderLineItemsListDto"
@@ -25,7 +24,7 @@ class OrderLineRequest(CamelModel):
         default=None,
         description="The price the client was shown; without it, the catalog's price applies.",
     )
-    quantity: StrictInt = Field(ge=1, le=MAX_LINE_QUANTITY)
+    quantity: WholeNumber = Field(ge=1, le=MAX_LINE_QUANTITY)
 
 
 OrderLines = Annotated[list[OrderLineRequest], Field(min_length=1, max_length=MAX_LINES)]
@@ -33,6 +32,16 @@ OrderLines = Annotated[list[OrderLineRequest], Field(min_length=1, max_length=MA
 
 class OrderRequest(CamelModel):
     """The lines under either of the names the reference system uses, never both."""
+
+    # Documented as the validator below decides: one of the two names carries the lines.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": [name], "properties": {name: {"type": "array"}}}
+                for name in (DTO_LIST, LIST_DTO)
+            ]
+        }
+    )
 
     order_line_items_dto_list: OrderLines | None = Field(default=None, description="The lines.")
     order_line_items_list_dto: OrderLines | None = Field(

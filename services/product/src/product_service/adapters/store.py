@@ -3,10 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client.registry import Collector
 
 from product_service.ports import ProductRepository
+from shopkit.errors import ProblemType
 from shopkit.health import HealthCheck
 
 
@@ -39,6 +41,26 @@ async def open_product_store(database_url: str, *, migrate: bool) -> AsyncIterat
 
         async with open_sql_store(database_url, migrate=migrate) as (repository, ping, pool):
             yield ProductStore(repository, HealthCheck("db", ping), pool)
+
+
+def store_unavailable_problem(database_url: str) -> ProblemType[Any]:
+    """How the API answers while the store `database_url` names cannot be reached: a 503
+    to retry, never a 500."""
+    if database_url.startswith(("mongodb://", "mongodb+srv://")):
+        from pymongo.errors import ConnectionFailure
+
+        return ProblemType(
+            ConnectionFailure,
+            503,
+            "service-unavailable",
+            "Service unavailable",
+            # Never the driver's message: it names the servers.
+            detail=lambda exc: "The database is unavailable. Try again shortly.",
+            headers={"Retry-After": "1"},
+        )
+    from shopkit.sql import DATABASE_UNAVAILABLE
+
+    return DATABASE_UNAVAILABLE
 
 
 async def migrate_product_store(database_url: str) -> None:

@@ -5,15 +5,15 @@ from fastapi import Response
 from pydantic import ConfigDict, Field
 
 from product_service.domain import Product
-from shopkit.schemas import CamelModel, Price
+from shopkit.schemas import CamelModel, Price, Prose, Text
 from shopkit.skus import SkuCode
 
 
 class ProductRequest(CamelModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=2000)
+    name: Text = Field(min_length=1, max_length=200)
+    description: Prose = Field(default="", max_length=2000)
     price: Price
     # The reference system's frontend sends none: the catalog derives one from the name.
     sku_code: SkuCode | None = Field(

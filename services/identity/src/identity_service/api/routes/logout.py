@@ -8,16 +8,18 @@ from fastapi.responses import RedirectResponse
 from identity_service.api.deps import Dependencies, SessionCookie
 from identity_service.api.pages import forget_session_cookie, render
 from identity_service.api.schemas import LogoutForm, LogoutParameters
+from identity_service.domain import FormTokenMismatchError, InvalidLogoutRequestError
 from identity_service.service import logout as logout_
 from identity_service.service.logout import ConfirmationNeeded, LogoutAsked
 from shopkit.auth import public
+from shopkit.openapi import raises
 
 router = APIRouter(tags=["logout"], dependencies=[public])
 
 SIGNED_OUT_PAGE = "/signed-out"
 
 
-@router.get("/logout")
+@router.get("/logout", openapi_extra=raises(InvalidLogoutRequestError))
 async def logout(
     parameters: Annotated[LogoutParameters, Query()],
     dependencies: Dependencies,
@@ -28,7 +30,7 @@ async def logout(
     return await _end_session(dependencies, parameters.asked(), session_cookie)
 
 
-@router.post("/logout")
+@router.post("/logout", openapi_extra=raises(InvalidLogoutRequestError, FormTokenMismatchError))
 async def logout_form(
     form: Annotated[LogoutForm, Form()],
     dependencies: Dependencies,

@@ -5,10 +5,12 @@ from fastapi.responses import RedirectResponse
 
 from identity_service.api.deps import Dependencies, OAuthRequest, SessionCookie
 from identity_service.api.pages import interaction_url
+from identity_service.domain import InvalidAuthorizationRequestError
 from identity_service.ports import ProtocolResponse
 from identity_service.service import authorization
 from identity_service.service.authorization import Interaction
 from shopkit.auth import checked_elsewhere
+from shopkit.openapi import raises
 
 # OAuth endpoints authenticate clients and tokens by their own RFCs (Basic at /token).
 router = APIRouter(tags=["oauth"], dependencies=[checked_elsewhere])
@@ -21,7 +23,7 @@ def _response(answer: ProtocolResponse) -> Response:
     return response
 
 
-@router.get("/authorize")
+@router.get("/authorize", openapi_extra=raises(InvalidAuthorizationRequestError))
 async def authorize(
     request: OAuthRequest, dependencies: Dependencies, session_cookie: SessionCookie
 ) -> Response:
@@ -48,7 +50,9 @@ async def revoke(request: OAuthRequest, dependencies: Dependencies) -> Response:
     return _response(await dependencies.protocol.revoke(request))
 
 
-@router.api_route("/userinfo", methods=["GET", "POST"])
+# Two routes, not one api_route for both methods: its two operations would share one id.
+@router.get("/userinfo")
+@router.post("/userinfo")
 async def userinfo(request: OAuthRequest, dependencies: Dependencies) -> Response:
     """The claims about the user an access token with ``openid`` speaks for."""
     return _response(await dependencies.protocol.userinfo(request))

@@ -20,8 +20,10 @@ from identity_service.api.pages import (
     signed_in_redirect,
 )
 from identity_service.api.schemas import CredentialsForm
+from identity_service.domain import FormTokenMismatchError, SignInFailedError, SignInThrottledError
 from identity_service.service import forms
 from shopkit.auth import public
+from shopkit.openapi import raises
 
 router = APIRouter(tags=["sign-in"], route_class=form_route("sign_in.html"), dependencies=[public])
 
@@ -35,7 +37,10 @@ async def sign_in_page(
     return await render_form("sign_in.html", dependencies, session, continuation=next)
 
 
-@router.post("/sign-in")
+@router.post(
+    "/sign-in",
+    openapi_extra=raises(FormTokenMismatchError, SignInFailedError, SignInThrottledError),
+)
 async def sign_in(
     form: Annotated[CredentialsForm, Form()],
     dependencies: Dependencies,

@@ -7,8 +7,16 @@ from fastapi import APIRouter, Form, Response
 from identity_service.api.deps import Continuation, Dependencies, SessionCookie
 from identity_service.api.pages import form_route, render_form, signed_in_redirect
 from identity_service.api.schemas import CredentialsForm
+from identity_service.domain import (
+    EmailTakenError,
+    FormTokenMismatchError,
+    InvalidEmailError,
+    PasswordTooLongError,
+    PasswordTooShortError,
+)
 from identity_service.service import forms
 from shopkit.auth import public
+from shopkit.openapi import raises
 
 router = APIRouter(tags=["sign-up"], route_class=form_route("sign_up.html"), dependencies=[public])
 
@@ -22,7 +30,16 @@ async def sign_up_page(
     return await render_form("sign_up.html", dependencies, session, continuation=next)
 
 
-@router.post("/sign-up")
+@router.post(
+    "/sign-up",
+    openapi_extra=raises(
+        FormTokenMismatchError,
+        InvalidEmailError,
+        PasswordTooShortError,
+        PasswordTooLongError,
+        EmailTakenError,
+    ),
+)
 async def sign_up(
     form: Annotated[CredentialsForm, Form()],
     dependencies: Dependencies,

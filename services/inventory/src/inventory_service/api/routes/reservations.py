@@ -12,8 +12,15 @@ from fastapi.responses import JSONResponse
 from inventory_service import service
 from inventory_service.api.deps import Dependencies, OrderNumber
 from inventory_service.api.schemas import ReservationRequest, ReservationResponse
-from inventory_service.domain import ReservationItem
+from inventory_service.domain import (
+    InsufficientStockError,
+    ReservationItem,
+    ReservationNotFoundError,
+    ReservationReleasedError,
+)
 from shopkit.auth import service_scope
+from shopkit.openapi import raises
+from shopkit.routing import StrictJsonRoute
 
 RESERVE_SCOPE = "inventory:reserve"
 
@@ -21,13 +28,14 @@ router = APIRouter(
     prefix="/api/inventory/reservations",
     tags=["reservations"],
     dependencies=[service_scope(RESERVE_SCOPE)],
+    route_class=StrictJsonRoute,
 )
 
 
 @router.post(
     "",
     status_code=201,
-    responses={409: {"description": "Some SKU is short (nothing was taken), or already released"}},
+    openapi_extra=raises(InsufficientStockError, ReservationReleasedError),
 )
 async def reserve_stock(body: ReservationRequest, dependencies: Dependencies) -> JSONResponse:
     """Take the stock of every item, all or nothing. A repeat answers the first outcome."""
@@ -39,7 +47,7 @@ async def reserve_stock(body: ReservationRequest, dependencies: Dependencies) ->
     return JSONResponse(answer.model_dump(mode="json", by_alias=True), status_code=201)
 
 
-@router.get("/{orderNumber}")
+@router.get("/{orderNumber}", openapi_extra=raises(ReservationNotFoundError))
 async def get_reservation(
     order_number: OrderNumber, dependencies: Dependencies
 ) -> ReservationResponse:

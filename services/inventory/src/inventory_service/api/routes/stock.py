@@ -9,8 +9,9 @@ from inventory_service import service
 from inventory_service.api.deps import Dependencies, SkuCodeInPath, SkuCodes
 from inventory_service.api.schemas import StockResponse, StockUpdate
 from shopkit.auth import public, role
+from shopkit.routing import StrictJsonRoute
 
-router = APIRouter(prefix="/api/inventory", tags=["inventory"])
+router = APIRouter(prefix="/api/inventory", tags=["inventory"], route_class=StrictJsonRoute)
 
 
 @router.get("", response_model=list[StockResponse], dependencies=[public])

@@ -19,7 +19,22 @@ from order_service.api.deps import (
     Size,
 )
 from order_service.api.schemas import OrderRequest, OrderResponse, PlacedOrderResponse
-from order_service.domain import RequestedLine
+from order_service.domain import (
+    IdempotencyKeyReusedError,
+    NotACustomerError,
+    NotCancellableError,
+    NothingOrderedError,
+    OrderFailedError,
+    OrderInProgressError,
+    OrderNotFoundError,
+    OutOfStockError,
+    PriceChangedError,
+    QuantityOverLimitError,
+    RequestedLine,
+    SignInRequiredError,
+    UnknownSkusError,
+)
+from shopkit.openapi import raises
 from shopkit.routing import ExactDecimalRoute
 
 router = APIRouter(prefix="/api/order", tags=["order"], route_class=ExactDecimalRoute)
@@ -30,10 +45,32 @@ router = APIRouter(prefix="/api/order", tags=["order"], route_class=ExactDecimal
     status_code=201,
     response_model=PlacedOrderResponse,
     responses={
-        409: {"description": "Out of stock (kept as REJECTED), or prices changed"},
-        422: {"description": "Invalid body, unknown SKU, or Idempotency-Key reused"},
-        503: {"description": "Catalog or inventory unavailable; nothing was ordered"},
+        201: {
+            "headers": {
+                "Location": {"description": "The order's URL", "schema": {"type": "string"}}
+            },
+            "links": {
+                "GetOrder": {
+                    "operationId": "get_order_api_order__orderNumber__get",
+                    "parameters": {"orderNumber": "$response.body#/orderNumber"},
+                },
+                "CancelOrder": {
+                    "operationId": "cancel_order_api_order__orderNumber__cancel_post",
+                    "parameters": {"orderNumber": "$response.body#/orderNumber"},
+                },
+            },
+        }
     },
+    openapi_extra=raises(
+        UnknownSkusError,
+        QuantityOverLimitError,
+        PriceChangedError,
+        IdempotencyKeyReusedError,
+        OutOfStockError,
+        OrderInProgressError,
+        NothingOrderedError,
+        OrderFailedError,
+    ),
 )
 async def create_order(
     body: OrderRequest,
@@ -55,7 +92,7 @@ async def create_order(
     )
 
 
-@router.get("", responses={403: {"description": "A service token without the admin role"}})
+@router.get("", openapi_extra=raises(NotACustomerError))
 async def list_orders(
     ordering: OrderingDep, caller: SignedInCaller, page: Page = 0, size: Size = 20
 ) -> list[OrderResponse]:
@@ -66,9 +103,16 @@ async def list_orders(
 
 @router.get(
     "/{orderNumber}",
+    openapi_extra=raises(SignInRequiredError, OrderNotFoundError),
     responses={
-        401: {"description": "Anonymous, and no Order-Secret"},
-        404: {"description": "No such order, or not one the caller may see"},
+        200: {
+            "links": {
+                "CancelOrder": {
+                    "operationId": "cancel_order_api_order__orderNumber__cancel_post",
+                    "parameters": {"orderNumber": "$response.body#/orderNumber"},
+                }
+            }
+        }
     },
 )
 async def get_order(
@@ -80,10 +124,7 @@ async def get_order(
 
 @router.post(
     "/{orderNumber}/cancel",
-    responses={
-        401: {"description": "Anonymous, and no Order-Secret"},
-        404: {"description": "No such order, or not one the caller may see"},
-    },
+    openapi_extra=raises(SignInRequiredError, OrderNotFoundError, NotCancellableError),
 )
 async def cancel_order(
     order_number: OrderNumber, ordering: OrderingDep, caller: OrderCaller
