@@ -79,11 +79,14 @@ def verify(
     mutation: str | None = None,
     ltl: str | None = None,
     optimise: bool = True,
+    niceness: int = 0,
 ) -> Search:
     """Search every state of the model under `bounds`: for the assertions and invalid end
     states, or for the LTL formula `ltl` (acceptance cycles). `mutation` names a seeded
-    fault of the model (an #ifdef in saga.pml)."""
+    fault of the model (an #ifdef in saga.pml); `niceness` lowers the compiler's and the
+    search's CPU priority."""
     spin, gcc = _tools()
+    nice = ["nice", "-n", str(niceness)] if niceness else []
     workdir.mkdir(parents=True, exist_ok=True)
     model = workdir / MODEL.name
     shutil.copyfile(MODEL, model)
@@ -93,9 +96,9 @@ def verify(
     if ltl is None:
         flags += ["-DSAFETY", "-DNOCLAIM"]
     subprocess.run(
-        [gcc, *flags, "-o", "pan", "pan.c"], cwd=workdir, check=True, capture_output=True
+        [*nice, gcc, *flags, "-o", "pan", "pan.c"], cwd=workdir, check=True, capture_output=True
     )
-    run = ["./pan", f"-m{MAX_DEPTH}"] + (["-a", "-N", ltl] if ltl else [])
+    run = [*nice, "./pan", f"-m{MAX_DEPTH}"] + (["-a", "-N", ltl] if ltl else [])
     output = subprocess.run(run, cwd=workdir, capture_output=True, text=True, check=False).stdout
     errors = int(_figure(r"errors: (\d+)", output))
     steps = _counterexample(spin, defines, workdir) if errors else []
