@@ -93,6 +93,21 @@ class ProblemType(Generic[E]):
         )
 
 
+def store_unavailable(error: type[E]) -> ProblemType[E]:
+    """How a service answers while its store cannot be reached (restarting, failing over):
+    `error` is the driver's, answered 503 to retry, never 500."""
+    return ProblemType(
+        error,
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        # Never the driver's message: it names the server, and the client can do nothing
+        # with it.
+        detail=lambda exc: "The database is unavailable. Try again shortly.",
+        headers={"Retry-After": "1"},
+    )
+
+
 ProblemCatalogue = Sequence[ProblemType[Any]]
 """Every domain error a service answers, declared once (see `install_problem_handlers`)."""
 

@@ -18,7 +18,7 @@ from sqlalchemy.types import TypeEngine
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from shopkit import tracing
-from shopkit.errors import ProblemType
+from shopkit.errors import ProblemType, store_unavailable
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -223,14 +223,6 @@ class PoolCollector(Collector):
             yield family
 
 
-DATABASE_UNAVAILABLE: ProblemType[OperationalError] = ProblemType(
-    OperationalError,
-    503,
-    "service-unavailable",
-    "Service unavailable",
-    # Never the driver's message: it names the server, and the client can do nothing with it.
-    detail=lambda exc: "The database is unavailable. Try again shortly.",
-    headers={"Retry-After": "1"},
-)
+DATABASE_UNAVAILABLE: ProblemType[OperationalError] = store_unavailable(OperationalError)
 """How a service on a SQL store answers while its database cannot be reached (restarting,
 failing over): a 503 to retry, never a 500. Every SQL service's catalogue lists it."""

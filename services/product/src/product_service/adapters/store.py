@@ -8,7 +8,7 @@ from typing import Any
 from prometheus_client.registry import Collector
 
 from product_service.ports import ProductRepository
-from shopkit.errors import ProblemType
+from shopkit.errors import ProblemType, store_unavailable
 from shopkit.health import HealthCheck
 
 
@@ -49,15 +49,7 @@ def store_unavailable_problem(database_url: str) -> ProblemType[Any]:
     if database_url.startswith(("mongodb://", "mongodb+srv://")):
         from pymongo.errors import ConnectionFailure
 
-        return ProblemType(
-            ConnectionFailure,
-            503,
-            "service-unavailable",
-            "Service unavailable",
-            # Never the driver's message: it names the servers.
-            detail=lambda exc: "The database is unavailable. Try again shortly.",
-            headers={"Retry-After": "1"},
-        )
+        return store_unavailable(ConnectionFailure)
     from shopkit.sql import DATABASE_UNAVAILABLE
 
     return DATABASE_UNAVAILABLE
